@@ -1,0 +1,80 @@
+/**
+ * The command line: start the stdio server, or print help or the version.
+ *
+ * @module
+ */
+
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import process from "node:process";
+import { endAllTurns } from "./codex/runner.ts";
+import { loadConfig } from "./config.ts";
+import { createServer, VERSION } from "./server.ts";
+
+const USAGE = `codex-persistent-mcp ${VERSION}
+An MCP stdio server whose tools run your local Codex CLI, so every call
+creates or continues a real Codex session (open it later: codex resume <id>).
+
+Usage: codex-persistent-mcp [--help | --version]
+  With no arguments it serves MCP on stdin/stdout; configure it in your MCP
+  client rather than running it by hand.
+
+Environment:
+  CODEX_BIN                              codex executable (default: codex on PATH)
+  CODEX_HOME                             Codex's home and session store (default: ~/.codex)
+  CODEX_PERSISTENT_MCP_ORIGIN            origin written into every prompt (default: codex-persistent-mcp)
+  CODEX_PERSISTENT_MCP_TIMEOUT_MS        default timeout_ms of a call (default: 1800000)
+  CODEX_PERSISTENT_MCP_IDLE_TIMEOUT_MS   stop Codex after this long without an event (default: 300000)
+  CODEX_PERSISTENT_MCP_HEARTBEAT_MS      progress heartbeat while Codex is silent (default: 10000)
+  CODEX_PERSISTENT_MCP_MAX_CONCURRENT    Codex processes at once (default: 4)
+  CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES   larger replies are cut (default: 4000000)
+`;
+
+/**
+ * Runs the command line with `args` (without the program name). Resolves
+ * with the exit code for `--help`, `--version` and bad usage; while serving
+ * it resolves only when the server shuts down.
+ *
+ * @example
+ * ```ts ignore
+ * import { main } from "./cli.ts";
+ * Deno.exitCode = await main(Deno.args);
+ * ```
+ */
+export async function main(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.includes("--version") || args.includes("-V")) {
+    console.log(VERSION);
+    return 0;
+  }
+  if (args.length > 0) {
+    console.error(`Unknown argument: ${args[0]}\n\n${USAGE}`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    console.error(`codex-persistent-mcp: ${(error as Error).message}`);
+    return 2;
+  }
+  const server = createServer(config);
+  await server.connect(new StdioServerTransport());
+  return await new Promise<number>((resolve) => {
+    let stopping = false;
+    const shutdown = async (): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      // No Codex process may outlive the server.
+      await endAllTurns();
+      await server.close().catch(() => {});
+      resolve(0);
+    };
+    process.stdin.on("end", shutdown);
+    process.stdin.on("close", shutdown);
+    process.on("SIGINT", shutdown);
+    process.on("SIGTERM", shutdown);
+  });
+}

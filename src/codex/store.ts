@@ -1,0 +1,195 @@
+/**
+ * Reads Codex's own session store (`$CODEX_HOME/sessions/YYYY/MM/DD/
+ * rollout-<local time>-<id>.jsonl`). Read-only: never writes to Codex's files.
+ *
+ * @module
+ */
+
+/** Codex's home: `CODEX_HOME`, else `~/.codex`. */
+export function codexHomeFrom(env: {
+  CODEX_HOME?: string;
+  HOME?: string;
+}): string {
+  if (env.CODEX_HOME) return env.CODEX_HOME;
+  return `${env.HOME ?? "."}/.codex`;
+}
+
+/** What the first line of a rollout file says about its session. */
+export interface SessionMeta {
+  /** The session id. */
+  id: string;
+  /** The directory the session was started in. */
+  cwd?: string;
+  /** When it started (ISO 8601). */
+  timestamp?: string;
+  /** The Codex version that wrote it. */
+  cliVersion?: string;
+}
+
+const UUID_V7_VERSION_INDEX = 14;
+const DAY_MS = 86_400_000;
+/** A first line longer than this is not a session_meta line we can use. */
+const MAX_FIRST_LINE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Finds the rollout file of a session, or `undefined` if the store has none.
+ *
+ * Codex ids are UUIDv7, whose first 48 bits are the creation time: the file
+ * sits in that day's folder (local time, so the neighbouring days are checked
+ * too). Only those folders are listed, however large the store. Other ids fall
+ * back to a scan of every day folder, newest first.
+ *
+ * @example
+ * ```ts ignore
+ * import { findRolloutFile } from "./store.ts";
+ * await findRolloutFile("/home/me/.codex", "01a20ad4-3b48-7682-848b-3b8e5878fb23");
+ * // "/home/me/.codex/sessions/2026/11/23/rollout-2026-11-23T23-53-30-01a2….jsonl"
+ * ```
+ */
+export async function findRolloutFile(
+  codexHome: string,
+  sessionId: string,
+): Promise<string | undefined> {
+  const id = sessionId.toLowerCase();
+  const suffix = `-${id}.jsonl`;
+  const sessionsDir = `${codexHome}/sessions`;
+  const created = uuidV7Time(id);
+  const candidateDays = created === undefined
+    ? await allDayDirs(sessionsDir)
+    : [0, -1, 1].map((offset) =>
+      `${sessionsDir}/${dayPath(new Date(created + offset * DAY_MS))}`
+    );
+  for (const dir of candidateDays) {
+    const found = await findInDir(dir, suffix);
+    if (found) return found;
+  }
+  if (created === undefined) return undefined;
+  // A clock far off when the id was made: look everywhere before giving up.
+  for (const dir of await allDayDirs(sessionsDir)) {
+    const found = await findInDir(dir, suffix);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Reads the `session_meta` first line of a rollout file, reading no further
+ * than that line (the file itself can be many MB).
+ *
+ * @example
+ * ```ts ignore
+ * import { readSessionMeta } from "./store.ts";
+ * (await readSessionMeta("/path/rollout-….jsonl"))?.cwd; // "/home/me/repo"
+ * ```
+ */
+export async function readSessionMeta(
+  path: string,
+): Promise<SessionMeta | undefined> {
+  const line = await readFirstLine(path);
+  if (line === undefined) return undefined;
+  try {
+    const record = JSON.parse(line);
+    if (record?.type !== "session_meta") return undefined;
+    const payload = record.payload ?? {};
+    return {
+      id: String(payload.id),
+      cwd: typeof payload.cwd === "string" ? payload.cwd : undefined,
+      timestamp: typeof payload.timestamp === "string"
+        ? payload.timestamp
+        : undefined,
+      cliVersion: typeof payload.cli_version === "string"
+        ? payload.cli_version
+        : undefined,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The creation time in a UUIDv7, or `undefined` for other ids. */
+function uuidV7Time(id: string): number | undefined {
+  if (id[UUID_V7_VERSION_INDEX] !== "7") return undefined;
+  return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}
+
+function dayPath(date: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, "0");
+  return `${date.getFullYear()}/${pad(date.getMonth() + 1)}/${
+    pad(date.getDate())
+  }`;
+}
+
+async function findInDir(
+  dir: string,
+  suffix: string,
+): Promise<string | undefined> {
+  for (const name of await listDir(dir)) {
+    if (name.startsWith("rollout-") && name.endsWith(suffix)) {
+      return `${dir}/${name}`;
+    }
+  }
+  return undefined;
+}
+
+/** Every `YYYY/MM/DD` folder under `sessions`, newest first. */
+async function allDayDirs(sessionsDir: string): Promise<string[]> {
+  const days: string[] = [];
+  for (const year of await listDirDescending(sessionsDir)) {
+    for (const month of await listDirDescending(`${sessionsDir}/${year}`)) {
+      for (
+        const day of await listDirDescending(`${sessionsDir}/${year}/${month}`)
+      ) {
+        days.push(`${sessionsDir}/${year}/${month}/${day}`);
+      }
+    }
+  }
+  return days;
+}
+
+async function listDirDescending(dir: string): Promise<string[]> {
+  return (await listDir(dir)).sort().reverse();
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    if (error instanceof Deno.errors.NotADirectory) return [];
+    throw error;
+  }
+  return names;
+}
+
+async function readFirstLine(path: string): Promise<string | undefined> {
+  using file = await Deno.open(path, { read: true });
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const buffer = new Uint8Array(64 * 1024);
+  while (total < MAX_FIRST_LINE_BYTES) {
+    const read = await file.read(buffer);
+    if (read === null) break;
+    const newline = buffer.subarray(0, read).indexOf(10);
+    if (newline !== -1) {
+      chunks.push(buffer.slice(0, newline));
+      total += newline;
+      return decodeChunks(chunks, total);
+    }
+    chunks.push(buffer.slice(0, read));
+    total += read;
+  }
+  return total > 0 && total < MAX_FIRST_LINE_BYTES
+    ? decodeChunks(chunks, total)
+    : undefined;
+}
+
+function decodeChunks(chunks: Uint8Array[], total: number): string {
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return new TextDecoder().decode(bytes);
+}

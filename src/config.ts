@@ -1,0 +1,85 @@
+/**
+ * The server's settings, read from the environment once at start-up.
+ *
+ * @module
+ */
+
+import { codexHomeFrom } from "./codex/store.ts";
+
+/** The server's settings. */
+export interface Config {
+  /** The Codex executable (`CODEX_BIN`, default `codex` on PATH). */
+  codexBin: string;
+  /** Written into every prompt's header (`CODEX_PERSISTENT_MCP_ORIGIN`). */
+  origin: string;
+  /** Codex's home, where its session store lives (`CODEX_HOME`, default `~/.codex`). */
+  codexHome: string;
+  /** `timeout_ms` when a call gives none (`CODEX_PERSISTENT_MCP_TIMEOUT_MS`). */
+  defaultTimeoutMs: number;
+  /** End a turn when Codex is silent this long (`CODEX_PERSISTENT_MCP_IDLE_TIMEOUT_MS`). */
+  idleTimeoutMs: number;
+  /** Progress heartbeat while Codex is silent (`CODEX_PERSISTENT_MCP_HEARTBEAT_MS`). */
+  heartbeatMs: number;
+  /** Codex processes allowed at once (`CODEX_PERSISTENT_MCP_MAX_CONCURRENT`). */
+  maxConcurrent: number;
+  /** Largest reply returned whole, in UTF-8 bytes (`CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES`). */
+  maxReplyBytes: number;
+}
+
+/** Bounds of `timeout_ms`, per call and as the default. */
+export const TIMEOUT_BOUNDS_MS = { min: 1_000, max: 86_400_000 } as const;
+
+const NUMBER_SETTINGS = {
+  CODEX_PERSISTENT_MCP_TIMEOUT_MS: {
+    fallback: 1_800_000,
+    ...TIMEOUT_BOUNDS_MS,
+  },
+  CODEX_PERSISTENT_MCP_IDLE_TIMEOUT_MS: {
+    fallback: 300_000,
+    min: 1_000,
+    max: 86_400_000,
+  },
+  CODEX_PERSISTENT_MCP_HEARTBEAT_MS: { fallback: 10_000, min: 100, max: 600_000 },
+  CODEX_PERSISTENT_MCP_MAX_CONCURRENT: { fallback: 4, min: 1, max: 64 },
+  CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES: {
+    fallback: 4_000_000,
+    min: 1_000,
+    max: 100_000_000,
+  },
+} as const;
+
+/**
+ * Reads the settings from environment variables, failing with a message that
+ * names the variable when one is malformed.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "./config.ts";
+ * const config = loadConfig({ CODEX_BIN: "/usr/local/bin/codex", HOME: "/home/me" });
+ * config.codexHome; // "/home/me/.codex"
+ * ```
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const number = (name: keyof typeof NUMBER_SETTINGS): number => {
+    const { fallback, min, max } = NUMBER_SETTINGS[name];
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new Error(
+        `${name}=${raw} is not valid: use a whole number from ${min} to ${max} (default ${fallback}).`,
+      );
+    }
+    return value;
+  };
+  return {
+    codexBin: env.CODEX_BIN?.trim() || "codex",
+    origin: env.CODEX_PERSISTENT_MCP_ORIGIN?.trim() || "codex-persistent-mcp",
+    codexHome: codexHomeFrom(env),
+    defaultTimeoutMs: number("CODEX_PERSISTENT_MCP_TIMEOUT_MS"),
+    idleTimeoutMs: number("CODEX_PERSISTENT_MCP_IDLE_TIMEOUT_MS"),
+    heartbeatMs: number("CODEX_PERSISTENT_MCP_HEARTBEAT_MS"),
+    maxConcurrent: number("CODEX_PERSISTENT_MCP_MAX_CONCURRENT"),
+    maxReplyBytes: number("CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES"),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * {@linkcode SpawnProcess} on Deno, with `Deno.Command`.
+ *
+ * @module
+ */
+
+import {
+  type ChildExit,
+  type ChildProcess,
+  ExecutableNotFoundError,
+  type SpawnOptions,
+} from "./process_types.ts";
+
+/**
+ * Starts a child in a new session and process group (`detached`), so that
+ * {@linkcode ChildProcess.killTree} reaches every process it started.
+ *
+ * @example
+ * ```ts
+ * import { spawnProcess } from "./process.deno.ts";
+ * const child = spawnProcess("echo", ["hi"]);
+ * await child.stdin.close();
+ * console.log(await child.exited); // { code: 0, signal: null }
+ * ```
+ */
+export function spawnProcess(
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): ChildProcess {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(command, {
+      args,
+      env: options.env,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+      detached: true,
+    }).spawn();
+  } catch (error) {
+    if (
+      error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.PermissionDenied
+    ) {
+      throw new ExecutableNotFoundError(command, error.message);
+    }
+    throw error;
+  }
+  const exited: Promise<ChildExit> = child.status.then((status) => ({
+    code: status.signal === null ? status.code : null,
+    signal: status.signal,
+  }));
+  let done = false;
+  exited.finally(() => done = true);
+  return {
+    pid: child.pid,
+    stdin: child.stdin,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    exited,
+    killTree(signal) {
+      if (done) return;
+      try {
+        Deno.kill(-child.pid, signal);
+      } catch {
+        // The group is already gone.
+      }
+    },
+  };
+}

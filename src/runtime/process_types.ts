@@ -1,0 +1,68 @@
+/**
+ * The one seam between runtimes: how a child process is started and ended.
+ * `process.deno.ts` implements it with `Deno.Command`; the npm build swaps in
+ * `process.node.ts` (Node's `child_process`).
+ *
+ * @module
+ */
+
+/** How a child ended. */
+export interface ChildExit {
+  /** Exit code, or `null` when a signal ended it. */
+  code: number | null;
+  /** The signal that ended it, if any. */
+  signal: string | null;
+}
+
+/** A running child with piped stdio, leading its own process group. */
+export interface ChildProcess {
+  /** Process id (also the id of its process group). */
+  readonly pid: number;
+  /** The child's stdin. */
+  readonly stdin: WritableStream<Uint8Array>;
+  /** The child's stdout. */
+  readonly stdout: ReadableStream<Uint8Array>;
+  /** The child's stderr. */
+  readonly stderr: ReadableStream<Uint8Array>;
+  /** Settles when the child has exited. */
+  readonly exited: Promise<ChildExit>;
+  /**
+   * Signals the whole process group: the child and everything it started
+   * (the npm `codex` wrapper runs the native binary, which runs shells).
+   */
+  killTree(signal: "SIGTERM" | "SIGKILL"): void;
+}
+
+/** Options for {@linkcode SpawnProcess}. */
+export interface SpawnOptions {
+  /** Extra environment variables on top of the inherited environment. */
+  env?: Record<string, string>;
+}
+
+/** Starts `command` with `args` directly (never through a shell). */
+export type SpawnProcess = (
+  command: string,
+  args: string[],
+  options?: SpawnOptions,
+) => ChildProcess;
+
+/**
+ * Thrown by a {@linkcode SpawnProcess} when the executable does not exist or
+ * cannot be executed.
+ *
+ * @example
+ * ```ts
+ * import { ExecutableNotFoundError } from "./process_types.ts";
+ * new ExecutableNotFoundError("codex", "No such file").command; // "codex"
+ * ```
+ */
+export class ExecutableNotFoundError extends Error {
+  /** The command that could not be started. */
+  readonly command: string;
+  /** Creates the error. */
+  constructor(command: string, reason: string) {
+    super(`cannot run ${command}: ${reason}`);
+    this.name = "ExecutableNotFoundError";
+    this.command = command;
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * Builds the MCP server: one handler per tool that validates the call, finds
+ * the session's directory, queues the call behind earlier ones on the same
+ * session, runs the Codex turn and shapes the result.
+ *
+ * @module
+ */
+
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer as McpServerType } from "@modelcontextprotocol/sdk/server/mcp";
+import type {
+  CallToolResult,
+  ServerNotification,
+} from "@modelcontextprotocol/sdk/types";
+import { runCodexTurn, type TurnResult } from "./codex/runner.ts";
+import { findRolloutFile, readSessionMeta } from "./codex/store.ts";
+import { describeEvent } from "./codex/turn.ts";
+import type { Config } from "./config.ts";
+import { CodexError } from "./errors.ts";
+import { withOriginHeader } from "./header.ts";
+import { Limiter } from "./limiter.ts";
+import { SessionQueue } from "./session_queue.ts";
+import {
+  type CommonInput,
+  TOOL_DEFINITIONS,
+  type ToolDefinition,
+} from "./tools.ts";
+import denoJson from "../deno.json" with { type: "json" };
+
+/** The package version, from deno.json. */
+export const VERSION: string = denoJson.version;
+
+/** What a tool handler gets from the SDK besides its arguments. */
+interface CallContext {
+  signal: AbortSignal;
+  _meta?: { progressToken?: string | number };
+  sendNotification: (notification: ServerNotification) => Promise<void>;
+}
+
+/**
+ * Creates the MCP server with every tool registered. Connect it to a
+ * transport to serve (see `main` in cli.ts).
+ *
+ * @example
+ * ```ts ignore
+ * import { createServer, loadConfig } from "../mod.ts";
+ * import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+ * const server = createServer(loadConfig(Deno.env.toObject()));
+ * await server.connect(new StdioServerTransport());
+ * ```
+ */
+export function createServer(config: Config): McpServerType {
+  const server = new McpServer(
+    { name: "codex-persistent-mcp", version: VERSION },
+    { capabilities: { logging: {} } },
+  );
+  const sessions = new SessionQueue();
+  const limiter = new Limiter(config.maxConcurrent);
+  for (const tool of TOOL_DEFINITIONS) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputShape,
+        outputSchema: tool.outputShape,
+      },
+      (input: Record<string, unknown>, context: CallContext) =>
+        callTool(config, sessions, limiter, tool, input, context),
+    );
+  }
+  return server;
+}
+
+async function callTool(
+  config: Config,
+  sessions: SessionQueue,
+  limiter: Limiter,
+  tool: ToolDefinition,
+  input: Record<string, unknown>,
+  context: CallContext,
+): Promise<CallToolResult> {
+  const common = input as CommonInput;
+  const progress = progressReporter(context, config.heartbeatMs);
+  const runTurn = async (): Promise<TurnResult> => {
+    const cwd = await resolveSessionCwd(config, common);
+    const prompt = withOriginHeader(tool.buildPrompt(input), {
+      origin: config.origin,
+      tool: tool.name,
+    });
+    if (limiter.full) {
+      progress.report(
+        `Queued: ${limiter.running} Codex processes already running (CODEX_PERSISTENT_MCP_MAX_CONCURRENT=${config.maxConcurrent})`,
+      );
+    }
+    return await limiter.run(() => {
+      progress.report("Starting Codex");
+      return runCodexTurn({
+        codexBin: config.codexBin,
+        cwd,
+        prompt,
+        sessionId: common.session_id,
+        model: common.model,
+        reasoningEffort: common.reasoning_effort,
+        timeoutMs: common.timeout_ms ?? config.defaultTimeoutMs,
+        idleTimeoutMs: config.idleTimeoutMs,
+        signal: context.signal,
+        onEvent: (event) => {
+          const message = describeEvent(event);
+          if (message !== undefined) progress.report(message);
+        },
+      });
+    });
+  };
+  try {
+    const sessionId = common.session_id;
+    let result: TurnResult;
+    if (sessionId === undefined) {
+      result = await runTurn();
+    } else {
+      // Queued on arrival, before any await, so calls keep their order.
+      if (sessions.busy(sessionId)) {
+        progress.report(`Queued behind an earlier call on session ${sessionId}`);
+      }
+      result = await sessions.run(sessionId, runTurn);
+    }
+    return successResult(tool, result, config.maxReplyBytes);
+  } catch (error) {
+    return errorResult(tool, error);
+  } finally {
+    progress.stop();
+  }
+}
+
+/**
+ * The directory a call runs in: the explicit `cwd`, else (on resume) the one
+ * recorded in the session's rollout file. Fails before Codex runs for a
+ * missing directory or a session the store does not hold.
+ */
+async function resolveSessionCwd(
+  config: Config,
+  input: CommonInput,
+): Promise<string> {
+  if (input.session_id !== undefined) {
+    const rollout = await findRolloutFile(config.codexHome, input.session_id);
+    if (rollout === undefined) {
+      throw new CodexError(
+        "unknown_session",
+        `Unknown session ${input.session_id}: Codex's session store (${config.codexHome}/sessions) has no such session.`,
+        {
+          sessionId: input.session_id,
+          hint:
+            "Check the id (it is returned by every call), or omit session_id to start a new session. If the session was made with another Codex home, set CODEX_HOME for this server.",
+        },
+      );
+    }
+    if (input.cwd !== undefined) return await checkDirectory(input.cwd);
+    const recorded = (await readSessionMeta(rollout))?.cwd;
+    if (recorded === undefined) {
+      throw new CodexError(
+        "bad_input",
+        `Session ${input.session_id} does not record its working directory (${rollout}).`,
+        { sessionId: input.session_id, hint: "Pass cwd explicitly." },
+      );
+    }
+    return await checkDirectory(recorded, input.session_id);
+  }
+  if (input.cwd === undefined) {
+    throw new CodexError(
+      "bad_input",
+      "cwd is required to start a new session.",
+      {
+        hint:
+          "Pass cwd as the absolute path of the project root, or pass session_id to continue an existing session.",
+      },
+    );
+  }
+  return await checkDirectory(input.cwd);
+}
+
+async function checkDirectory(path: string, sessionId?: string): Promise<string> {
+  const fail = (problem: string): never => {
+    throw new CodexError("bad_input", `cwd ${JSON.stringify(path)} ${problem}.`, {
+      sessionId,
+      hint: sessionId === undefined
+        ? "Pass the absolute path of an existing project directory."
+        : "The session's recorded directory is gone: pass cwd explicitly to continue it elsewhere.",
+    });
+  };
+  if (!path.startsWith("/")) fail("is not an absolute path");
+  try {
+    if (!(await Deno.stat(path)).isDirectory) fail("is not a directory");
+  } catch (error) {
+    if (error instanceof CodexError) throw error;
+    fail("does not exist");
+  }
+  return path;
+}
+
+function successResult(
+  tool: ToolDefinition,
+  result: TurnResult,
+  maxReplyBytes: number,
+): CallToolResult {
+  const reply = capReply(result.reply, result.sessionId, maxReplyBytes);
+  const structured: Record<string, unknown> = {
+    session_id: result.sessionId,
+    [tool.replyField]: reply,
+  };
+  if (result.usage !== undefined) structured.usage = pickUsage(result.usage);
+  return {
+    content: [{
+      type: "text",
+      text: `${reply}\n\n${sessionFooter(result.sessionId)}`,
+    }],
+    structuredContent: structured,
+  };
+}
+
+function sessionFooter(sessionId: string): string {
+  return `session_id: ${sessionId}\n(Pass this session_id to continue the conversation; a human can open it with: codex resume ${sessionId})`;
+}
+
+/**
+ * Cuts a reply larger than the cap, so one result never exceeds what MCP
+ * clients accept (the SDK drops the connection on messages over 10 MiB, and
+ * the reply travels twice: as text and as structured content).
+ */
+function capReply(reply: string, sessionId: string, maxBytes: number): string {
+  const bytes = new TextEncoder().encode(reply);
+  if (bytes.length <= maxBytes) return reply;
+  const kept = new TextDecoder().decode(bytes.subarray(0, maxBytes))
+    .replace(/\uFFFD$/, "");
+  return `${kept}\n\n[Reply cut: ${bytes.length} bytes in all, the first ${maxBytes} shown (CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES). The whole reply is stored in Codex session ${sessionId}: open it with \`codex resume ${sessionId}\`.]`;
+}
+
+function pickUsage(usage: NonNullable<TurnResult["usage"]>): Record<string, number> {
+  const picked: Record<string, number> = {};
+  for (
+    const key of [
+      "input_tokens",
+      "cached_input_tokens",
+      "cache_write_input_tokens",
+      "output_tokens",
+      "reasoning_output_tokens",
+    ] as const
+  ) {
+    if (typeof usage[key] === "number") picked[key] = usage[key];
+  }
+  return picked;
+}
+
+function errorResult(tool: ToolDefinition, error: unknown): CallToolResult {
+  if (!(error instanceof CodexError)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      isError: true,
+      content: [{
+        type: "text",
+        text: `${tool.name} failed unexpectedly: ${message}\nPlease report this as a bug in codex-persistent-mcp.`,
+      }],
+    };
+  }
+  const lines = [`${tool.name} failed (${error.kind}): ${error.message}`];
+  if (error.sessionId !== undefined) lines.push(`session_id: ${error.sessionId}`);
+  if (error.hint !== undefined) lines.push(`What to do: ${error.hint}`);
+  if (error.partialMessages.length > 0) {
+    lines.push(
+      `Codex's messages before the end:\n${error.partialMessages.join("\n\n")}`,
+    );
+  }
+  return { isError: true, content: [{ type: "text", text: lines.join("\n") }] };
+}
+
+/**
+ * Sends `notifications/progress` when the caller asked for progress (it
+ * passed a progressToken): one per report, plus a heartbeat while Codex is
+ * silent, so clients that reset their timeout on progress keep waiting.
+ */
+function progressReporter(
+  context: CallContext,
+  heartbeatMs: number,
+): { report(message: string): void; stop(): void } {
+  const token = context._meta?.progressToken;
+  if (token === undefined) return { report() {}, stop() {} };
+  const started = Date.now();
+  let count = 0;
+  let heartbeat: ReturnType<typeof setTimeout> | undefined;
+  const send = (message: string): void => {
+    count++;
+    context.sendNotification({
+      method: "notifications/progress",
+      params: { progressToken: token, progress: count, message },
+    }).catch(() => {});
+  };
+  const armHeartbeat = (): void => {
+    clearTimeout(heartbeat);
+    heartbeat = setTimeout(() => {
+      send(`Codex is working (${Math.round((Date.now() - started) / 1000)} s)`);
+      armHeartbeat();
+    }, heartbeatMs);
+  };
+  armHeartbeat();
+  return {
+    report(message) {
+      send(message);
+      armHeartbeat();
+    },
+    stop() {
+      clearTimeout(heartbeat);
+    },
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * The tools: their names, input and output schemas, and how each builds its
+ * prompt. No I/O here; `server.ts` runs them.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { REASONING_EFFORTS } from "./codex/args.ts";
+import { TIMEOUT_BOUNDS_MS } from "./config.ts";
+
+const UUID_PATTERN =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A model name: no leading dash (it would read as a flag), no spaces. */
+const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
+
+const nonEmpty = (field: string) =>
+  z.string({ error: `${field} must be a string` }).refine(
+    (value) => value.trim().length > 0,
+    { error: `${field} must not be empty` },
+  );
+
+/** Fields every tool takes besides its own. */
+const COMMON_INPUT = {
+  session_id: z.string().regex(UUID_PATTERN, {
+    error:
+      "session_id must be a UUID such as 01a20ad4-3b48-7682-848b-3b8e5878fb23, as returned by an earlier call; omit it to start a new session",
+  }).optional().describe(
+    "Continue this Codex session (UUID from an earlier result). Omit to start a new session.",
+  ),
+  cwd: z.string().optional().describe(
+    "Absolute path of the project directory Codex works in. Required for a new session; on resume defaults to the session's own directory.",
+  ),
+  model: z.string().regex(MODEL_PATTERN, {
+    error: "model must be a model name such as gpt-5.1-codex (no spaces, not starting with '-')",
+  }).optional().describe("Model for this call only (codex exec -m)."),
+  reasoning_effort: z.enum(REASONING_EFFORTS, {
+    error: `reasoning_effort must be one of: ${REASONING_EFFORTS.join(", ")}`,
+  }).optional().describe(
+    "Reasoning effort for this call only (model_reasoning_effort).",
+  ),
+  timeout_ms: z.number().int({ error: "timeout_ms must be a whole number" })
+    .min(TIMEOUT_BOUNDS_MS.min, {
+      error: `timeout_ms must be at least ${TIMEOUT_BOUNDS_MS.min}`,
+    })
+    .max(TIMEOUT_BOUNDS_MS.max, {
+      error: `timeout_ms must be at most ${TIMEOUT_BOUNDS_MS.max} (24 h)`,
+    })
+    .optional().describe(
+      "Stop Codex after this many milliseconds (default from CODEX_PERSISTENT_MCP_TIMEOUT_MS, 30 min).",
+    ),
+};
+
+const USAGE_OUTPUT = z.object({
+  input_tokens: z.number(),
+  cached_input_tokens: z.number().optional(),
+  cache_write_input_tokens: z.number().optional(),
+  output_tokens: z.number(),
+  reasoning_output_tokens: z.number().optional(),
+}).optional().describe(
+  "Token usage as Codex reports it (newer Codex versions report the running total of the session).",
+);
+
+/** Input fields every tool shares, as parsed. */
+export interface CommonInput {
+  session_id?: string;
+  cwd?: string;
+  model?: string;
+  reasoning_effort?: typeof REASONING_EFFORTS[number];
+  timeout_ms?: number;
+}
+
+/** One tool: what it takes, what it returns, and the prompt it sends. */
+export interface ToolDefinition {
+  /** Tool name as clients call it. */
+  name: string;
+  /** One-line title. */
+  title: string;
+  /** What it is for, shown to the calling agent. */
+  description: string;
+  /** zod shape of the input. */
+  inputShape: z.ZodRawShape;
+  /** The output field that carries Codex's reply. */
+  replyField: "reply" | "critique" | "review";
+  /** zod shape of the structured output. */
+  outputShape: z.ZodRawShape;
+  /** The prompt text (before the origin header) for parsed input. */
+  buildPrompt(input: Record<string, unknown>): string;
+}
+
+function outputShape(replyField: ToolDefinition["replyField"]): z.ZodRawShape {
+  return {
+    session_id: z.string().describe(
+      "The Codex session; pass it back to continue, or run `codex resume <session_id>`.",
+    ),
+    [replyField]: z.string().describe("Codex's final message of this turn."),
+    usage: USAGE_OUTPUT,
+  };
+}
+
+/** A short title line for the session preview, from the first line of text. */
+function titleLine(label: string, text: string): string {
+  const first = text.trim().split("\n")[0].trim();
+  return `${label}: ${first.length > 100 ? `${first.slice(0, 99)}…` : first}`;
+}
+
+function section(heading: string, body: unknown): string {
+  return typeof body === "string" && body.trim() !== ""
+    ? `\n\n## ${heading}\n${body.trim()}`
+    : "";
+}
+
+const chat: ToolDefinition = {
+  name: "codex_chat",
+  title: "Ask Codex",
+  description:
+    "Send a message to Codex in a persistent Codex session (new, or continued with session_id). Returns session_id and Codex's reply; the user can open the same session with `codex resume <session_id>`.",
+  inputShape: {
+    ...COMMON_INPUT,
+    prompt: nonEmpty("prompt").describe("The message for Codex."),
+  },
+  replyField: "reply",
+  outputShape: outputShape("reply"),
+  buildPrompt: (input) => String(input.prompt),
+};
+
+const plan: ToolDefinition = {
+  name: "codex_plan",
+  title: "Have Codex critique a plan",
+  description:
+    "Before implementing: send requirements and a draft plan to Codex for a critique (gaps, risks, open questions, missing tests). Returns session_id and the critique.",
+  inputShape: {
+    ...COMMON_INPUT,
+    requirements: nonEmpty("requirements").describe("What must be achieved."),
+    plan: nonEmpty("plan").describe("The draft plan."),
+    constraints: z.string().optional().describe(
+      "Limits the plan must respect.",
+    ),
+  },
+  replyField: "critique",
+  outputShape: outputShape("critique"),
+  buildPrompt: (input) =>
+    `${titleLine("Plan critique", String(input.requirements))}\n\n` +
+    "Critique the draft plan below against the requirements: point out gaps, risks, open questions, and the tests it is missing." +
+    section("Requirements", input.requirements) +
+    section("Draft plan", input.plan) +
+    section("Constraints", input.constraints),
+};
+
+const review: ToolDefinition = {
+  name: "codex_review",
+  title: "Have Codex review a finished change",
+  description:
+    "Before finishing: send a change summary, test results and open questions to Codex for a final review. Returns session_id and the review.",
+  inputShape: {
+    ...COMMON_INPUT,
+    change_summary: nonEmpty("change_summary").describe("What was changed."),
+    test_results: z.string().optional().describe("Tests run and their results."),
+    open_questions: z.string().optional().describe("What is still unsure."),
+  },
+  replyField: "review",
+  outputShape: outputShape("review"),
+  buildPrompt: (input) =>
+    `${titleLine("Change review", String(input.change_summary))}\n\n` +
+    "Review this change before it is called done: correctness, risks, missing tests, and anything left unfinished." +
+    section("Change summary", input.change_summary) +
+    section("Test results", input.test_results) +
+    section("Open questions", input.open_questions),
+};
+
+/**
+ * Every tool the server exposes, including the older names
+ * `codex_guard_plan` and `codex_guard_final` kept for existing clients.
+ *
+ * @example
+ * ```ts
+ * import { TOOL_DEFINITIONS } from "./tools.ts";
+ * TOOL_DEFINITIONS.map((tool) => tool.name);
+ * // ["codex_chat", "codex_plan", "codex_review", "codex_guard_plan", "codex_guard_final"]
+ * ```
+ */
+export const TOOL_DEFINITIONS: readonly ToolDefinition[] = [
+  chat,
+  plan,
+  review,
+  {
+    ...plan,
+    name: "codex_guard_plan",
+    title: "Have Codex critique a plan (older name of codex_plan)",
+  },
+  {
+    ...review,
+    name: "codex_guard_final",
+    title: "Have Codex review a finished change (older name of codex_review)",
+  },
+];

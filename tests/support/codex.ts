@@ -1,0 +1,105 @@
+/**
+ * The real Codex CLI for tests: where each pinned version is installed
+ * (`deno task setup` puts them in .tools/), and throwaway Codex homes that
+ * point Codex at the fake model.
+ */
+
+/** The Codex versions every end-to-end test runs against. */
+export const CODEX_VERSIONS = ["0.77.0", "0.169.0"] as const;
+
+const REPO_ROOT = new URL("../../", import.meta.url).pathname;
+
+/** The npm `codex` launcher of a pinned version. */
+export function codexBin(version: string): string {
+  const path = `${REPO_ROOT}.tools/codex-${version}/node_modules/.bin/codex`;
+  try {
+    Deno.statSync(path);
+  } catch {
+    throw new Error(
+      `Codex ${version} is not installed at ${path}: run \`deno task setup\` (deno task test does it for you).`,
+    );
+  }
+  return path;
+}
+
+/** The repository's mod.ts, absolute. */
+export const MOD_TS = `${REPO_ROOT}mod.ts`;
+
+/** A fresh CODEX_HOME whose config sends every request to `baseUrl`. */
+export async function makeCodexHome(baseUrl: string): Promise<string> {
+  const home = await Deno.makeTempDir({ prefix: "codex-home-" });
+  await Deno.writeTextFile(
+    `${home}/config.toml`,
+    `model = "fake-model"
+model_provider = "fake"
+
+[model_providers.fake]
+name = "fake"
+base_url = "${baseUrl}"
+wire_api = "responses"
+request_max_retries = 0
+stream_max_retries = 0
+stream_idle_timeout_ms = 120000
+`,
+  );
+  return home;
+}
+
+/** A fresh project directory for Codex to work in. */
+export function makeProjectDir(): Promise<string> {
+  return Deno.makeTempDir({ prefix: "codex-project-" });
+}
+
+/** Runs `codex exec … resume <id> -` by hand, as a user would. */
+export async function codexExecResumeByHand(
+  bin: string,
+  codexHome: string,
+  cwd: string,
+  sessionId: string,
+  prompt: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = new Deno.Command(bin, {
+    args: [
+      "exec",
+      "--skip-git-repo-check",
+      "--json",
+      "-C",
+      cwd,
+      "resume",
+      sessionId,
+      "-",
+    ],
+    env: { CODEX_HOME: codexHome },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(prompt));
+  await writer.close();
+  const output = await child.output();
+  return {
+    code: output.code,
+    stdout: new TextDecoder().decode(output.stdout),
+    stderr: new TextDecoder().decode(output.stderr),
+  };
+}
+
+/** Pids of running processes whose command line contains `needle`. */
+export function processesMatching(needle: string): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const cmdline = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`);
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      // Zombies (state Z) are already dead.
+      if (cmdline.includes(needle) && !/^\d+ \(.*\) Z/.test(stat)) {
+        pids.push(Number(entry.name));
+      }
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}

@@ -1,0 +1,161 @@
+/**
+ * A fake OpenAI Responses API on 127.0.0.1 for the real Codex CLI. It answers
+ * `POST /v1/responses` with a server-sent event stream and records every
+ * request. Directives in the last user message steer it:
+ *
+ * - `FAKE_SLEEP_MS=N`   wait N ms before answering (the stream stays open)
+ * - `FAKE_HTTP=N`       answer with HTTP status N and an error body
+ * - `FAKE_FAIL`         send `response.failed`
+ * - `FAKE_HANG`         never send headers (Codex waits forever)
+ * - `FAKE_REPLY_BYTES=N` reply with N bytes of text
+ *
+ * Otherwise it replies `ECHO turns=<user turns> model=<m> effort=<e>: <first line>`.
+ */
+
+/** What the fake saw in one request. */
+export interface RecordedRequest {
+  model: string;
+  effort?: string;
+  /** The user's messages (Codex's own context messages left out). */
+  userMessages: string[];
+  startedAt: number;
+  endedAt?: number;
+}
+
+/** A running fake model. */
+export interface FakeModel {
+  /** `base_url` for Codex's provider config. */
+  baseUrl: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+interface InputItem {
+  type?: string;
+  role?: string;
+  content?: { type?: string; text?: string }[];
+}
+
+function userMessages(input: InputItem[]): string[] {
+  return input
+    .filter((item) => item.role === "user")
+    .map((item) => (item.content ?? []).map((part) => part.text ?? "").join(""))
+    // Codex's own context (environment, AGENTS.md) is sent as user messages too.
+    .filter((text) => !text.startsWith("<") && !text.startsWith("# AGENTS.md"));
+}
+
+function directive(text: string, name: string): string | undefined {
+  const match = text.match(new RegExp(`${name}(?:=(\\S+))?`));
+  if (!match) return undefined;
+  return match[1] ?? "";
+}
+
+function sse(type: string, data: unknown): string {
+  return `event: ${type}\ndata: ${JSON.stringify({ type, ...data as object })}\n\n`;
+}
+
+/** Starts the fake on a free loopback port. */
+export function startFakeModel(): FakeModel {
+  const requests: RecordedRequest[] = [];
+  const hanging = new Set<() => void>();
+  let counter = 0;
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const url = new URL(request.url);
+      if (request.method !== "POST" || !url.pathname.endsWith("/responses")) {
+        return new Response("not found", { status: 404 });
+      }
+      const body = await request.json();
+      const users = userMessages(body.input ?? []);
+      const record: RecordedRequest = {
+        model: body.model,
+        effort: body.reasoning?.effort,
+        userMessages: users,
+        startedAt: Date.now(),
+      };
+      requests.push(record);
+      const last = users.at(-1) ?? "";
+      const id = `resp_${++counter}`;
+
+      if (directive(last, "FAKE_HANG") !== undefined) {
+        // Released only when the fake closes.
+        await new Promise<void>((resolve) => hanging.add(resolve));
+        return new Response("gone", { status: 500 });
+      }
+      const status = directive(last, "FAKE_HTTP");
+      if (status !== undefined) {
+        record.endedAt = Date.now();
+        return Response.json(
+          { error: { message: `fake error ${status}`, type: "server_error" } },
+          { status: Number(status) },
+        );
+      }
+      const sleepMs = Number(directive(last, "FAKE_SLEEP_MS") ?? 0);
+      const replyBytes = directive(last, "FAKE_REPLY_BYTES");
+      const text = replyBytes !== undefined
+        ? "x".repeat(Number(replyBytes))
+        : `ECHO turns=${users.length} model=${body.model} effort=${
+          body.reasoning?.effort ?? "default"
+        }: ${last.split("\n")[0]}`;
+      const failed = directive(last, "FAKE_FAIL") !== undefined;
+
+      const encoder = new TextEncoder();
+      const stream = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          const send = (type: string, data: unknown): void =>
+            controller.enqueue(encoder.encode(sse(type, data)));
+          try {
+            send("response.created", { response: { id } });
+            if (sleepMs > 0) await new Promise((r) => setTimeout(r, sleepMs));
+            if (failed) {
+              send("response.failed", {
+                response: {
+                  id,
+                  error: { code: "server_error", message: "fake response.failed message" },
+                },
+              });
+            } else {
+              send("response.output_item.done", {
+                item: {
+                  type: "message",
+                  role: "assistant",
+                  id: `msg_${counter}`,
+                  content: [{ type: "output_text", text }],
+                },
+              });
+              send("response.completed", {
+                response: {
+                  id,
+                  usage: {
+                    input_tokens: 11,
+                    input_tokens_details: null,
+                    output_tokens: 7,
+                    output_tokens_details: null,
+                    total_tokens: 18,
+                  },
+                },
+              });
+            }
+            controller.close();
+          } catch {
+            // Codex went away mid-stream.
+          } finally {
+            record.endedAt = Date.now();
+          }
+        },
+      });
+      return new Response(stream, {
+        headers: { "content-type": "text/event-stream" },
+      });
+    },
+  );
+  return {
+    baseUrl: `http://127.0.0.1:${server.addr.port}/v1`,
+    requests,
+    async close() {
+      for (const release of hanging) release();
+      await server.shutdown();
+    },
+  };
+}
