@@ -32,7 +32,9 @@ for (const version of CODEX_VERSIONS) {
     stderr: "inherit",
   }).output();
   if (code !== 0) {
-    console.error(`npm install @openai/codex@${version} failed (exit ${code}).`);
+    console.error(
+      `npm install @openai/codex@${version} failed (exit ${code}).`,
+    );
     Deno.exit(1);
   }
 }

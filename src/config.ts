@@ -39,7 +39,11 @@ const NUMBER_SETTINGS = {
     min: 1_000,
     max: 86_400_000,
   },
-  CODEX_PERSISTENT_MCP_HEARTBEAT_MS: { fallback: 10_000, min: 100, max: 600_000 },
+  CODEX_PERSISTENT_MCP_HEARTBEAT_MS: {
+    fallback: 10_000,
+    min: 100,
+    max: 600_000,
+  },
   CODEX_PERSISTENT_MCP_MAX_CONCURRENT: { fallback: 4, min: 1, max: 64 },
   CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES: {
     fallback: 4_000_000,

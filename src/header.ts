@@ -57,15 +57,21 @@ export function splitOriginHeader(
   const end = message.indexOf(HEADER_END, begin);
   if (begin === -1 || end === -1) return { text: message };
   const fields = new Map<string, string>();
-  for (const line of message.slice(begin + HEADER_BEGIN.length, end).split("\n")) {
+  for (
+    const line of message.slice(begin + HEADER_BEGIN.length, end).split("\n")
+  ) {
     const eq = line.indexOf("=");
     if (eq > 0) fields.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
   }
-  const text = (message.slice(0, begin) + message.slice(end + HEADER_END.length))
-    .trim();
+  const text =
+    (message.slice(0, begin) + message.slice(end + HEADER_END.length))
+      .trim();
   return {
     text,
-    header: { origin: fields.get("origin") ?? "", tool: fields.get("tool") ?? "" },
+    header: {
+      origin: fields.get("origin") ?? "",
+      tool: fields.get("tool") ?? "",
+    },
   };
 }
 

@@ -120,7 +120,9 @@ async function callTool(
     } else {
       // Queued on arrival, before any await, so calls keep their order.
       if (sessions.busy(sessionId)) {
-        progress.report(`Queued behind an earlier call on session ${sessionId}`);
+        progress.report(
+          `Queued behind an earlier call on session ${sessionId}`,
+        );
       }
       result = await sessions.run(sessionId, runTurn);
     }
@@ -178,14 +180,21 @@ async function resolveSessionCwd(
   return await checkDirectory(input.cwd);
 }
 
-async function checkDirectory(path: string, sessionId?: string): Promise<string> {
+async function checkDirectory(
+  path: string,
+  sessionId?: string,
+): Promise<string> {
   const fail = (problem: string): never => {
-    throw new CodexError("bad_input", `cwd ${JSON.stringify(path)} ${problem}.`, {
-      sessionId,
-      hint: sessionId === undefined
-        ? "Pass the absolute path of an existing project directory."
-        : "The session's recorded directory is gone: pass cwd explicitly to continue it elsewhere.",
-    });
+    throw new CodexError(
+      "bad_input",
+      `cwd ${JSON.stringify(path)} ${problem}.`,
+      {
+        sessionId,
+        hint: sessionId === undefined
+          ? "Pass the absolute path of an existing project directory."
+          : "The session's recorded directory is gone: pass cwd explicitly to continue it elsewhere.",
+      },
+    );
   };
   if (!path.startsWith("/")) fail("is not an absolute path");
   try {
@@ -234,7 +243,9 @@ function capReply(reply: string, sessionId: string, maxBytes: number): string {
   return `${kept}\n\n[Reply cut: ${bytes.length} bytes in all, the first ${maxBytes} shown (CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES). The whole reply is stored in Codex session ${sessionId}: open it with \`codex resume ${sessionId}\`.]`;
 }
 
-function pickUsage(usage: NonNullable<TurnResult["usage"]>): Record<string, number> {
+function pickUsage(
+  usage: NonNullable<TurnResult["usage"]>,
+): Record<string, number> {
   const picked: Record<string, number> = {};
   for (
     const key of [
@@ -257,12 +268,15 @@ function errorResult(tool: ToolDefinition, error: unknown): CallToolResult {
       isError: true,
       content: [{
         type: "text",
-        text: `${tool.name} failed unexpectedly: ${message}\nPlease report this as a bug in codex-persistent-mcp.`,
+        text:
+          `${tool.name} failed unexpectedly: ${message}\nPlease report this as a bug in codex-persistent-mcp.`,
       }],
     };
   }
   const lines = [`${tool.name} failed (${error.kind}): ${error.message}`];
-  if (error.sessionId !== undefined) lines.push(`session_id: ${error.sessionId}`);
+  if (error.sessionId !== undefined) {
+    lines.push(`session_id: ${error.sessionId}`);
+  }
   if (error.hint !== undefined) lines.push(`What to do: ${error.hint}`);
   if (error.partialMessages.length > 0) {
     lines.push(

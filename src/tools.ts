@@ -32,7 +32,8 @@ const COMMON_INPUT = {
     "Absolute path of the project directory Codex works in. Required for a new session; on resume defaults to the session's own directory.",
   ),
   model: z.string().regex(MODEL_PATTERN, {
-    error: "model must be a model name such as gpt-5.1-codex (no spaces, not starting with '-')",
+    error:
+      "model must be a model name such as gpt-5.1-codex (no spaces, not starting with '-')",
   }).optional().describe("Model for this call only (codex exec -m)."),
   reasoning_effort: z.enum(REASONING_EFFORTS, {
     error: `reasoning_effort must be one of: ${REASONING_EFFORTS.join(", ")}`,
@@ -155,7 +156,9 @@ const review: ToolDefinition = {
   inputShape: {
     ...COMMON_INPUT,
     change_summary: nonEmpty("change_summary").describe("What was changed."),
-    test_results: z.string().optional().describe("Tests run and their results."),
+    test_results: z.string().optional().describe(
+      "Tests run and their results.",
+    ),
     open_questions: z.string().optional().describe("What is still unsure."),
   },
   replyField: "review",

@@ -3,7 +3,11 @@
  * Codex process is left behind, and the server keeps serving afterwards.
  */
 
-import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertStringIncludes,
+} from "./support/assert.ts";
 import { CODEX_VERSIONS, processesMatching } from "./support/codex.ts";
 import { E2E, type Harness, startHarness } from "./support/harness.ts";
 import { callTool, resultText, startServer } from "./support/mcp.ts";
@@ -15,116 +19,204 @@ async function expectError(
 ): Promise<string> {
   const result = await callTool(h.server.client, "codex_chat", args);
   const text = resultText(result);
-  assert(result.isError, `expected an error for ${JSON.stringify(args).slice(0, 200)}, got: ${text}`);
+  assert(
+    result.isError,
+    `expected an error for ${JSON.stringify(args).slice(0, 200)}, got: ${text}`,
+  );
   for (const part of expected) assertStringIncludes(text, part);
   return text;
 }
 
 async function expectServerStillServes(h: Harness): Promise<void> {
-  const ok = await callTool(h.server.client, "codex_chat", { cwd: h.project, prompt: "still alive?" });
+  const ok = await callTool(h.server.client, "codex_chat", {
+    cwd: h.project,
+    prompt: "still alive?",
+  });
   assert(!ok.isError, resultText(ok));
   assertStringIncludes(String(ok.structuredContent?.reply), "still alive?");
 }
 
 for (const version of CODEX_VERSIONS) {
-  Deno.test(`[codex ${version}] bad input is refused before Codex runs, with a message that says what to do`, E2E, async () => {
-    const h = await startHarness(version);
-    const file = await Deno.makeTempFile();
-    try {
-      await expectError(h, { prompt: "x", session_id: "not-a-uuid" }, "session_id must be a UUID");
-      await expectError(
-        h,
-        { prompt: "x", session_id: "01a20000-0000-7000-8000-000000000000" },
-        "Unknown session 01a20000-0000-7000-8000-000000000000",
-        "session_id: 01a20000-0000-7000-8000-000000000000",
-      );
-      await expectError(h, { prompt: "x" }, "cwd is required to start a new session");
-      await expectError(h, { prompt: "x", cwd: `${h.project}/missing` }, "does not exist");
-      await expectError(h, { prompt: "x", cwd: file }, "is not a directory");
-      await expectError(h, { prompt: "x", cwd: "relative/dir" }, "is not an absolute path");
-      await expectError(h, { prompt: "   ", cwd: h.project }, "prompt must not be empty");
-      await expectError(h, { cwd: h.project }, "prompt");
-      await expectError(
-        h,
-        { prompt: "x", cwd: h.project, reasoning_effort: "bogus" },
-        "reasoning_effort must be one of: none, minimal, low, medium, high, xhigh",
-      );
-      await expectError(h, { prompt: "x", cwd: h.project, timeout_ms: 0 }, "timeout_ms must be at least 1000");
-      await expectError(h, { prompt: "x", cwd: h.project, timeout_ms: 1.5 }, "timeout_ms must be a whole number");
-      await expectError(h, { prompt: "x", cwd: h.project, model: "--json" }, "model must be a model name");
-      assertEquals(h.fake.requests.length, 0, "Codex must not have run");
-      await expectServerStillServes(h);
-    } finally {
-      await Deno.remove(file);
-      await h.close();
-    }
-  });
-
-  Deno.test(`[codex ${version}] a failed turn reports Codex's message and the session_id`, E2E, async () => {
-    const h = await startHarness(version);
-    try {
-      const text = await expectError(
-        h,
-        { prompt: "please FAKE_FAIL", cwd: h.project },
-        "failed (codex_failed)",
-        "fake response.failed message",
-        "session_id: ",
-      );
-      assert(/session_id: [0-9a-f-]{36}/.test(text), text);
-      await expectError(h, { prompt: "FAKE_HTTP=500", cwd: h.project }, "failed (codex_failed)", "session_id: ");
-      await expectServerStillServes(h);
-    } finally {
-      await h.close();
-    }
-  });
-
-  Deno.test(`[codex ${version}] Codex exiting without a turn gives its exit code and stderr`, E2E, async () => {
-    const h = await startHarness(version);
-    try {
-      await Deno.writeTextFile(`${h.codexHome}/config.toml`, "model = [broken\n");
-      await expectError(h, { prompt: "x", cwd: h.project }, "failed (codex_exited)", "exited with code 1", "config");
-    } finally {
-      await h.close();
-    }
-  });
-
-  Deno.test(`[codex ${version}] a missing Codex executable names CODEX_BIN, and the server survives`, E2E, async () => {
-    const h = await startHarness(version, { CODEX_BIN: "/nonexistent/bin/codex" });
-    try {
-      await expectError(h, { prompt: "x", cwd: h.project }, "failed (codex_missing)", "CODEX_BIN", "/nonexistent/bin/codex");
-      const { tools } = await h.server.client.listTools();
-      assertEquals(tools.length, 5);
-    } finally {
-      await h.close();
-    }
-  });
-
-  Deno.test(`[codex ${version}] a timeout ends every Codex process, names the session, and the session resumes`, E2E, async () => {
-    const h = await startHarness(version);
-    try {
-      const text = await expectError(
-        h,
-        { prompt: "FAKE_HANG", cwd: h.project, timeout_ms: 2000 },
-        "failed (timeout)",
-        "timed out after",
-        "timeout_ms=2000",
-        "session_id: ",
-      );
-      assertEquals(processesMatching(h.project), [], "a Codex process outlived the timeout");
-      const sessionId = text.match(/session_id: ([0-9a-f-]{36})/)![1];
-      // The other sessions and the server are unaffected.
-      await expectServerStillServes(h);
-      // A fresh server process can still be used after the failure.
-      const fresh = await startServer(h.env);
+  Deno.test(
+    `[codex ${version}] bad input is refused before Codex runs, with a message that says what to do`,
+    E2E,
+    async () => {
+      const h = await startHarness(version);
+      const file = await Deno.makeTempFile();
       try {
-        const resumed = await callTool(fresh.client, "codex_chat", { session_id: sessionId, prompt: "again", cwd: h.project });
-        assert(!resumed.isError, resultText(resumed));
-        assertEquals(resumed.structuredContent?.session_id, sessionId);
+        await expectError(
+          h,
+          { prompt: "x", session_id: "not-a-uuid" },
+          "session_id must be a UUID",
+        );
+        await expectError(
+          h,
+          { prompt: "x", session_id: "01a20000-0000-7000-8000-000000000000" },
+          "Unknown session 01a20000-0000-7000-8000-000000000000",
+          "session_id: 01a20000-0000-7000-8000-000000000000",
+        );
+        await expectError(
+          h,
+          { prompt: "x" },
+          "cwd is required to start a new session",
+        );
+        await expectError(
+          h,
+          { prompt: "x", cwd: `${h.project}/missing` },
+          "does not exist",
+        );
+        await expectError(h, { prompt: "x", cwd: file }, "is not a directory");
+        await expectError(
+          h,
+          { prompt: "x", cwd: "relative/dir" },
+          "is not an absolute path",
+        );
+        await expectError(
+          h,
+          { prompt: "   ", cwd: h.project },
+          "prompt must not be empty",
+        );
+        await expectError(h, { cwd: h.project }, "prompt");
+        await expectError(
+          h,
+          { prompt: "x", cwd: h.project, reasoning_effort: "bogus" },
+          "reasoning_effort must be one of: none, minimal, low, medium, high, xhigh",
+        );
+        await expectError(
+          h,
+          { prompt: "x", cwd: h.project, timeout_ms: 0 },
+          "timeout_ms must be at least 1000",
+        );
+        await expectError(
+          h,
+          { prompt: "x", cwd: h.project, timeout_ms: 1.5 },
+          "timeout_ms must be a whole number",
+        );
+        await expectError(
+          h,
+          { prompt: "x", cwd: h.project, model: "--json" },
+          "model must be a model name",
+        );
+        assertEquals(h.fake.requests.length, 0, "Codex must not have run");
+        await expectServerStillServes(h);
       } finally {
-        await fresh.close();
+        await Deno.remove(file);
+        await h.close();
       }
-    } finally {
-      await h.close();
-    }
-  });
+    },
+  );
+
+  Deno.test(
+    `[codex ${version}] a failed turn reports Codex's message and the session_id`,
+    E2E,
+    async () => {
+      const h = await startHarness(version);
+      try {
+        const text = await expectError(
+          h,
+          { prompt: "please FAKE_FAIL", cwd: h.project },
+          "failed (codex_failed)",
+          "fake response.failed message",
+          "session_id: ",
+        );
+        assert(/session_id: [0-9a-f-]{36}/.test(text), text);
+        await expectError(
+          h,
+          { prompt: "FAKE_HTTP=500", cwd: h.project },
+          "failed (codex_failed)",
+          "session_id: ",
+        );
+        await expectServerStillServes(h);
+      } finally {
+        await h.close();
+      }
+    },
+  );
+
+  Deno.test(
+    `[codex ${version}] Codex exiting without a turn gives its exit code and stderr`,
+    E2E,
+    async () => {
+      const h = await startHarness(version);
+      try {
+        await Deno.writeTextFile(
+          `${h.codexHome}/config.toml`,
+          "model = [broken\n",
+        );
+        await expectError(
+          h,
+          { prompt: "x", cwd: h.project },
+          "failed (codex_exited)",
+          "exited with code 1",
+          "config",
+        );
+      } finally {
+        await h.close();
+      }
+    },
+  );
+
+  Deno.test(
+    `[codex ${version}] a missing Codex executable names CODEX_BIN, and the server survives`,
+    E2E,
+    async () => {
+      const h = await startHarness(version, {
+        CODEX_BIN: "/nonexistent/bin/codex",
+      });
+      try {
+        await expectError(
+          h,
+          { prompt: "x", cwd: h.project },
+          "failed (codex_missing)",
+          "CODEX_BIN",
+          "/nonexistent/bin/codex",
+        );
+        const { tools } = await h.server.client.listTools();
+        assertEquals(tools.length, 5);
+      } finally {
+        await h.close();
+      }
+    },
+  );
+
+  Deno.test(
+    `[codex ${version}] a timeout ends every Codex process, names the session, and the session resumes`,
+    E2E,
+    async () => {
+      const h = await startHarness(version);
+      try {
+        const text = await expectError(
+          h,
+          { prompt: "FAKE_HANG", cwd: h.project, timeout_ms: 2000 },
+          "failed (timeout)",
+          "timed out after",
+          "timeout_ms=2000",
+          "session_id: ",
+        );
+        assertEquals(
+          processesMatching(h.project),
+          [],
+          "a Codex process outlived the timeout",
+        );
+        const sessionId = text.match(/session_id: ([0-9a-f-]{36})/)![1];
+        // The other sessions and the server are unaffected.
+        await expectServerStillServes(h);
+        // A fresh server process can still be used after the failure.
+        const fresh = await startServer(h.env);
+        try {
+          const resumed = await callTool(fresh.client, "codex_chat", {
+            session_id: sessionId,
+            prompt: "again",
+            cwd: h.project,
+          });
+          assert(!resumed.isError, resultText(resumed));
+          assertEquals(resumed.structuredContent?.session_id, sessionId);
+        } finally {
+          await fresh.close();
+        }
+      } finally {
+        await h.close();
+      }
+    },
+  );
 }

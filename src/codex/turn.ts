@@ -108,7 +108,9 @@ function describeItemEvent(
   const done = event.type === "item.completed";
   switch (item.type) {
     case "command_execution":
-      if (event.type === "item.started") return clip(`Running: ${item.command}`);
+      if (event.type === "item.started") {
+        return clip(`Running: ${item.command}`);
+      }
       return done
         ? clip(`Command exited ${item.exit_code ?? "?"}: ${item.command}`)
         : undefined;

@@ -11,19 +11,34 @@ export function assert(value: unknown, message?: string): asserts value {
 }
 
 /** Fails unless the two values are deeply equal. */
-export function assertEquals<T>(actual: T, expected: T, message?: string): void {
+export function assertEquals<T>(
+  actual: T,
+  expected: T,
+  message?: string,
+): void {
   nodeAssert.deepStrictEqual(actual, expected, message);
 }
 
 /** Fails unless `actual` matches `pattern`. */
-export function assertMatch(actual: string, pattern: RegExp, message?: string): void {
+export function assertMatch(
+  actual: string,
+  pattern: RegExp,
+  message?: string,
+): void {
   nodeAssert.match(actual, pattern, message);
 }
 
 /** Fails unless `actual` contains `expected`. */
-export function assertStringIncludes(actual: string, expected: string, message?: string): void {
+export function assertStringIncludes(
+  actual: string,
+  expected: string,
+  message?: string,
+): void {
   nodeAssert.ok(
     actual.includes(expected),
-    message ?? `expected to find ${JSON.stringify(expected)} in ${JSON.stringify(actual.slice(0, 2000))}`,
+    message ??
+      `expected to find ${JSON.stringify(expected)} in ${
+        JSON.stringify(actual.slice(0, 2000))
+      }`,
   );
 }

@@ -51,7 +51,9 @@ function directive(text: string, name: string): string | undefined {
 }
 
 function sse(type: string, data: unknown): string {
-  return `event: ${type}\ndata: ${JSON.stringify({ type, ...data as object })}\n\n`;
+  return `event: ${type}\ndata: ${
+    JSON.stringify({ type, ...data as object })
+  }\n\n`;
 }
 
 /** Starts the fake on a free loopback port. */
@@ -112,7 +114,10 @@ export function startFakeModel(): FakeModel {
               send("response.failed", {
                 response: {
                   id,
-                  error: { code: "server_error", message: "fake response.failed message" },
+                  error: {
+                    code: "server_error",
+                    message: "fake response.failed message",
+                  },
                 },
               });
             } else {

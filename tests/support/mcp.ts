@@ -38,7 +38,10 @@ export async function startServer(
   transport.stderr?.on("data", (chunk: Uint8Array) => {
     stderr += new TextDecoder().decode(chunk);
   });
-  const client = new Client({ name: "codex-persistent-mcp-tests", version: "0" });
+  const client = new Client({
+    name: "codex-persistent-mcp-tests",
+    version: "0",
+  });
   await client.connect(transport);
   return {
     client,
@@ -62,5 +65,9 @@ export async function callTool(
   args: Record<string, unknown>,
   options: Parameters<ClientType["callTool"]>[2] = {},
 ): Promise<CallToolResult> {
-  return await client.callTool({ name, arguments: args }, undefined, options) as CallToolResult;
+  return await client.callTool(
+    { name, arguments: args },
+    undefined,
+    options,
+  ) as CallToolResult;
 }

@@ -1,0 +1,123 @@
+/** Unit tests for the pure parts: argv, header, config, queue, limiter. */
+
+import { buildExecArgs } from "../src/codex/args.ts";
+import { loadConfig } from "../src/config.ts";
+import { splitOriginHeader, withOriginHeader } from "../src/header.ts";
+import { Limiter } from "../src/limiter.ts";
+import { SessionQueue } from "../src/session_queue.ts";
+import { assert, assertEquals } from "./support/assert.ts";
+
+Deno.test("buildExecArgs puts every flag before resume and reads the prompt from stdin", () => {
+  assertEquals(buildExecArgs({ cwd: "/repo" }), [
+    "exec",
+    "--skip-git-repo-check",
+    "--json",
+    "-C",
+    "/repo",
+    "-",
+  ]);
+  assertEquals(
+    buildExecArgs({
+      cwd: "/repo",
+      sessionId: "id-1",
+      model: "gpt-5",
+      reasoningEffort: "high",
+    }),
+    [
+      "exec",
+      "--skip-git-repo-check",
+      "--json",
+      "-C",
+      "/repo",
+      "-m",
+      "gpt-5",
+      "-c",
+      'model_reasoning_effort="high"',
+      "resume",
+      "id-1",
+      "-",
+    ],
+  );
+});
+
+Deno.test("the origin header follows the text and splits back off", () => {
+  const message = withOriginHeader("Fix the build\nsecond line", {
+    origin: "agent\nA",
+    tool: "codex_chat",
+  });
+  assert(message.startsWith("Fix the build\n"));
+  assert(
+    message.includes(
+      "<<<MCP_CONTEXT_BEGIN>>>\norigin=agent A\ntool=codex_chat\nsender=ai_agent\n<<<MCP_CONTEXT_END>>>",
+    ),
+  );
+  assertEquals(splitOriginHeader(message), {
+    text: "Fix the build\nsecond line",
+    header: { origin: "agent A", tool: "codex_chat" },
+  });
+  assertEquals(splitOriginHeader("typed by a human"), {
+    text: "typed by a human",
+  });
+});
+
+Deno.test("loadConfig applies defaults and names a malformed variable", () => {
+  const config = loadConfig({ HOME: "/home/me" });
+  assertEquals(config.codexBin, "codex");
+  assertEquals(config.codexHome, "/home/me/.codex");
+  assertEquals(config.origin, "codex-persistent-mcp");
+  assertEquals(config.defaultTimeoutMs, 1_800_000);
+  assertEquals(
+    loadConfig({ CODEX_HOME: "/x", CODEX_BIN: "/bin/codex" }).codexHome,
+    "/x",
+  );
+  let message = "";
+  try {
+    loadConfig({ CODEX_PERSISTENT_MCP_TIMEOUT_MS: "soon" });
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert(
+    message.startsWith("CODEX_PERSISTENT_MCP_TIMEOUT_MS=soon is not valid"),
+    message,
+  );
+});
+
+Deno.test("SessionQueue runs one key in order, survives failures, and forgets drained keys", async () => {
+  const queue = new SessionQueue();
+  const order: string[] = [];
+  const slow = (label: string, ms: number) => async (): Promise<string> => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    order.push(label);
+    return label;
+  };
+  const failing = queue.run("s", () => Promise.reject(new Error("boom")));
+  const results = await Promise.allSettled([
+    failing,
+    queue.run("s", slow("s1", 30)),
+    queue.run("s", slow("s2", 1)),
+    queue.run("t", slow("t1", 5)),
+  ]);
+  assertEquals(results.map((r) => r.status), [
+    "rejected",
+    "fulfilled",
+    "fulfilled",
+    "fulfilled",
+  ]);
+  assertEquals(order, ["t1", "s1", "s2"]);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEquals(queue.size, 0);
+});
+
+Deno.test("Limiter never runs more than its maximum at once", async () => {
+  const limiter = new Limiter(2);
+  let running = 0;
+  let peak = 0;
+  await Promise.all(Array.from({ length: 6 }, () =>
+    limiter.run(async () => {
+      peak = Math.max(peak, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+    })));
+  assertEquals(peak, 2);
+  assertEquals(limiter.running, 0);
+});

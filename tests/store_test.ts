@@ -1,0 +1,94 @@
+/** Codex's session store: finding a session by id and reading its first line. */
+
+import { findRolloutFile, readSessionMeta } from "../src/codex/store.ts";
+import { assertEquals } from "./support/assert.ts";
+
+async function storeWith(files: Record<string, string>): Promise<string> {
+  const home = await Deno.makeTempDir();
+  for (const [path, text] of Object.entries(files)) {
+    await Deno.mkdir(`${home}/${path.slice(0, path.lastIndexOf("/"))}`, {
+      recursive: true,
+    });
+    await Deno.writeTextFile(`${home}/${path}`, text);
+  }
+  return home;
+}
+
+for (const version of ["0.77.0", "0.169.0"]) {
+  Deno.test(`[${version}] a recorded rollout is found by id and its cwd read from the first line`, async () => {
+    const rollout = Deno.readTextFileSync(
+      new URL(
+        `./fixtures/${version}/session_rollout_ok_plus_resume.jsonl`,
+        import.meta.url,
+      ),
+    );
+    const id = JSON.parse(rollout.split("\n")[0]).payload.id as string;
+    // The day folder is local time of the id's timestamp; put it where Codex would.
+    const created = new Date(parseInt(id.slice(0, 8) + id.slice(9, 13), 16));
+    const day = `${created.getFullYear()}/${
+      String(created.getMonth() + 1).padStart(2, "0")
+    }/${String(created.getDate()).padStart(2, "0")}`;
+    const home = await storeWith({
+      [`sessions/${day}/rollout-2026-11-23T23-53-30-${id}.jsonl`]: rollout,
+    });
+    try {
+      const path = await findRolloutFile(home, id);
+      assertEquals(
+        path,
+        `${home}/sessions/${day}/rollout-2026-11-23T23-53-30-${id}.jsonl`,
+      );
+      const meta = await readSessionMeta(path!);
+      assertEquals(meta?.cwd, "/home/dev/proj");
+      assertEquals(meta?.cliVersion, version);
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  });
+}
+
+Deno.test("a session in an unexpected day folder, or with a non-v7 id, is still found", async () => {
+  const v4 = "3f2b8c1e-9d4a-4b6e-8f00-123456789abc";
+  const v7 = "01a20ad4-3b48-7682-848b-3b8e5878fb23";
+  const meta = (id: string) =>
+    JSON.stringify({ type: "session_meta", payload: { id, cwd: "/p" } }) + "\n";
+  const home = await storeWith({
+    [`sessions/2020/01/01/rollout-2020-01-01T00-00-00-${v7}.jsonl`]: meta(v7),
+    [`sessions/2024/05/06/rollout-2024-05-06T00-00-00-${v4}.jsonl`]: meta(v4),
+  });
+  try {
+    assertEquals(
+      await findRolloutFile(home, v7),
+      `${home}/sessions/2020/01/01/rollout-2020-01-01T00-00-00-${v7}.jsonl`,
+    );
+    assertEquals(
+      await findRolloutFile(home, v4.toUpperCase()),
+      `${home}/sessions/2024/05/06/rollout-2024-05-06T00-00-00-${v4}.jsonl`,
+    );
+    assertEquals(
+      await findRolloutFile(home, "01a20ad4-0000-7000-8000-000000000000"),
+      undefined,
+    );
+    assertEquals(await findRolloutFile(`${home}/missing`, v7), undefined);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("readSessionMeta reads a 40 KB first line and rejects files that are not rollouts", async () => {
+  const big = JSON.stringify({
+    type: "session_meta",
+    payload: { id: "x", cwd: "/big", base_instructions: "b".repeat(40_000) },
+  });
+  const home = await storeWith({
+    "a.jsonl": `${big}\n${"tail".repeat(100_000)}`,
+    "b.jsonl": "not json\n",
+    "c.jsonl": "",
+  });
+  try {
+    assertEquals((await readSessionMeta(`${home}/a.jsonl`))?.cwd, "/big");
+    assertEquals(await readSessionMeta(`${home}/b.jsonl`), undefined);
+    assertEquals(await readSessionMeta(`${home}/c.jsonl`), undefined);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
