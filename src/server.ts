@@ -54,8 +54,15 @@ export function createServer(config: Config): McpServerType {
     { name: "codex-persistent-mcp", version: VERSION },
     { capabilities: { logging: {} } },
   );
-  const sessions = new SessionQueue();
-  const limiter = new Limiter(config.maxConcurrent);
+  const calls: CallDeps = {
+    config,
+    sessions: new SessionQueue(),
+    limiter: new Limiter(config.maxConcurrent),
+    log: (level, data) => {
+      server.sendLoggingMessage({ level, logger: "codex-persistent-mcp", data })
+        .catch(() => {});
+    },
+  };
   for (const tool of TOOL_DEFINITIONS) {
     server.registerTool(
       tool.name,
@@ -66,21 +73,30 @@ export function createServer(config: Config): McpServerType {
         outputSchema: tool.outputShape,
       },
       (input: Record<string, unknown>, context: CallContext) =>
-        callTool(config, sessions, limiter, tool, input, context),
+        callTool(calls, tool, input, context),
     );
   }
   return server;
 }
 
+/** What every call shares. */
+interface CallDeps {
+  config: Config;
+  sessions: SessionQueue;
+  limiter: Limiter;
+  /** Logs through MCP (`notifications/message`), never to stdout. */
+  log: (level: "info" | "warning", data: string) => void;
+}
+
 async function callTool(
-  config: Config,
-  sessions: SessionQueue,
-  limiter: Limiter,
+  { config, sessions, limiter, log }: CallDeps,
   tool: ToolDefinition,
   input: Record<string, unknown>,
   context: CallContext,
 ): Promise<CallToolResult> {
   const common = input as CommonInput;
+  const started = Date.now();
+  const sessionLabel = common.session_id ?? "(new session)";
   const progress = progressReporter(context, config.heartbeatMs);
   const runTurn = async (): Promise<TurnResult> => {
     const cwd = await resolveSessionCwd(config, common);
@@ -95,6 +111,7 @@ async function callTool(
     }
     return await limiter.run(() => {
       progress.report("Starting Codex");
+      log("info", `${tool.name}: running Codex in ${cwd} for ${sessionLabel}`);
       return runCodexTurn({
         codexBin: config.codexBin,
         cwd,
@@ -107,7 +124,11 @@ async function callTool(
         signal: context.signal,
         onEvent: (event) => {
           const message = describeEvent(event);
-          if (message !== undefined) progress.report(message);
+          if (message === undefined) return;
+          progress.report(message);
+          if (event.type === "error") {
+            log("warning", `${tool.name}: ${message}`);
+          }
         },
       });
     });
@@ -126,9 +147,17 @@ async function callTool(
       }
       result = await sessions.run(sessionId, runTurn);
     }
+    log(
+      "info",
+      `${tool.name}: session ${result.sessionId} answered in ${
+        Date.now() - started
+      } ms`,
+    );
     return successResult(tool, result, config.maxReplyBytes);
   } catch (error) {
-    return errorResult(tool, error);
+    const failure = errorResult(tool, error);
+    log("warning", (failure.content[0] as { text: string }).text);
+    return failure;
   } finally {
     progress.stop();
   }

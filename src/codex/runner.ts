@@ -203,7 +203,11 @@ export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
     }
     const how = exit.signal !== null
       ? `was killed by ${exit.signal}`
-      : `exited with code ${exit.code}`;
+      : `exited with code ${exit.code}` +
+        // Shells and the npm launcher report a signal death as 128 + signal.
+        (exit.code !== null && exit.code > 128
+          ? ` (killed by signal ${exit.code - 128}?)`
+          : "");
     const tail = quoteStderr(await stderrTail);
     throw new CodexError(
       "codex_exited",

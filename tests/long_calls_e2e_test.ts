@@ -1,0 +1,359 @@
+/**
+ * End to end: long calls, progress, cancellation, watchdogs, external kills,
+ * shutdown, the concurrency cap and oversized replies.
+ */
+
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertStringIncludes,
+} from "./support/assert.ts";
+import { CODEX_VERSIONS, MOD_TS, processesMatching } from "./support/codex.ts";
+import { E2E, startHarness } from "./support/harness.ts";
+import { callTool, resultText } from "./support/mcp.ts";
+
+/** Polls until `check` holds or `ms` pass; returns whether it held. */
+async function eventually(check: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return check();
+}
+
+for (const version of CODEX_VERSIONS) {
+  Deno.test(
+    `[codex ${version}] a call longer than the client's timeout completes thanks to progress`,
+    E2E,
+    async () => {
+      const h = await startHarness(version, {
+        CODEX_PERSISTENT_MCP_HEARTBEAT_MS: "300",
+      });
+      try {
+        const progress: { progress: number; message?: string }[] = [];
+        const result = await callTool(h.server.client, "codex_chat", {
+          cwd: h.project,
+          prompt: "slow FAKE_SLEEP_MS=4000",
+        }, {
+          timeout: 2000,
+          resetTimeoutOnProgress: true,
+          onprogress: (p) => progress.push(p),
+        });
+        assert(!result.isError, resultText(result));
+        assertStringIncludes(String(result.structuredContent?.reply), "slow");
+        const messages = progress.map((p) => p.message ?? "");
+        assert(messages.includes("Starting Codex"), messages.join(" | "));
+        assert(
+          messages.includes("Codex started the turn"),
+          messages.join(" | "),
+        );
+        assert(
+          messages.some((m) => m.startsWith("Agent message (")),
+          messages.join(" | "),
+        );
+        assert(
+          messages.filter((m) => /^Codex is working \(\d+ s\)$/.test(m))
+            .length >= 3,
+          messages.join(" | "),
+        );
+        for (let i = 1; i < progress.length; i++) {
+          assert(progress[i].progress > progress[i - 1].progress);
+        }
+      } finally {
+        await h.close();
+      }
+    },
+  );
+
+  Deno.test(
+    `[codex ${version}] the server logs calls through MCP logging`,
+    E2E,
+    async () => {
+      const h = await startHarness(version);
+      try {
+        const { LoggingMessageNotificationSchema } = await import(
+          "@modelcontextprotocol/sdk/types.js"
+        );
+        const logs: string[] = [];
+        h.server.client.setNotificationHandler(
+          LoggingMessageNotificationSchema,
+          (n: { params: { data: unknown } }) => {
+            logs.push(String(n.params.data));
+          },
+        );
+        await callTool(h.server.client, "codex_chat", {
+          cwd: h.project,
+          prompt: "log me",
+        });
+        await callTool(h.server.client, "codex_chat", {
+          cwd: h.project,
+          prompt: "FAKE_FAIL",
+        });
+        assert(
+          logs.some((l) => l.startsWith("codex_chat: running Codex in ")),
+          logs.join(" | "),
+        );
+        assert(
+          logs.some((l) => / answered in \d+ ms$/.test(l)),
+          logs.join(" | "),
+        );
+        assert(
+          logs.some((l) => l.includes("failed (codex_failed)")),
+          logs.join(" | "),
+        );
+      } finally {
+        await h.close();
+      }
+    },
+  );
+
+  Deno.test(
+    `[codex ${version}] cancelling a call ends Codex within 1 s and the session resumes`,
+    E2E,
+    async () => {
+      const h = await startHarness(version);
+      try {
+        const first = await callTool(h.server.client, "codex_chat", {
+          cwd: h.project,
+          prompt: "start",
+        });
+        const sessionId = first.structuredContent?.session_id;
+        const controller = new AbortController();
+        let turnStarted = false;
+        const call = callTool(h.server.client, "codex_chat", {
+          session_id: sessionId,
+          prompt: "FAKE_HANG",
+        }, {
+          signal: controller.signal,
+          onprogress: (p) => {
+            if (p.message === "Codex started the turn") turnStarted = true;
+          },
+        });
+        const rejected = call.then(() => false, () => true);
+        assert(
+          await eventually(() => turnStarted, 10_000),
+          "the turn never started",
+        );
+        assert(processesMatching(h.project).length > 0);
+        controller.abort();
+        assert(await rejected, "the client's call should reject on abort");
+        assert(
+          await eventually(
+            () => processesMatching(h.project).length === 0,
+            1000,
+          ),
+          "Codex still runs 1 s after cancel",
+        );
+        const next = await callTool(h.server.client, "codex_chat", {
+          session_id: sessionId,
+          prompt: "after cancel",
+        });
+        assert(!next.isError, resultText(next));
+        assertStringIncludes(
+          String(next.structuredContent?.reply),
+          "after cancel",
+        );
+      } finally {
+        await h.close();
+      }
+    },
+  );
+
+  Deno.test(
+    `[codex ${version}] the idle watchdog stops a silent Codex and says so`,
+    E2E,
+    async () => {
+      const h = await startHarness(version, {
+        CODEX_PERSISTENT_MCP_IDLE_TIMEOUT_MS: "1500",
+      });
+      try {
+        const result = await callTool(h.server.client, "codex_chat", {
+          cwd: h.project,
+          prompt: "FAKE_HANG",
+        });
+        assert(result.isError);
+        const text = resultText(result);
+        assertStringIncludes(text, "failed (idle)");
+        assertStringIncludes(text, "printed nothing for 1500 ms");
+        assertMatch(text, /session_id: [0-9a-f-]{36}/);
+        assertEquals(processesMatching(h.project), []);
+      } finally {
+        await h.close();
+      }
+    },
+  );
+
+  Deno.test(
+    `[codex ${version}] Codex killed from outside is reported as such`,
+    E2E,
+    async () => {
+      const h = await startHarness(version);
+      try {
+        let turnStarted = false;
+        const call = callTool(h.server.client, "codex_chat", {
+          cwd: h.project,
+          prompt: "FAKE_HANG",
+        }, {
+          onprogress: (p) => {
+            if (p.message === "Codex started the turn") turnStarted = true;
+          },
+        });
+        assert(
+          await eventually(() => turnStarted, 10_000),
+          "the turn never started",
+        );
+        for (const pid of processesMatching(h.project)) {
+          Deno.kill(pid, "SIGKILL");
+        }
+        const result = await call;
+        assert(result.isError);
+        const text = resultText(result);
+        assertStringIncludes(text, "failed (codex_exited)");
+        assertMatch(text, /was killed by SIGKILL|killed by signal 9/);
+        assertMatch(text, /session_id: [0-9a-f-]{36}/);
+      } finally {
+        await h.close();
+      }
+    },
+  );
+
+  for (const ending of ["stdin closed", "SIGTERM"] as const) {
+    Deno.test(
+      `[codex ${version}] ${ending} mid-call: the server ends every Codex process, then exits`,
+      E2E,
+      async () => {
+        const h = await startHarness(version);
+        const server = new Deno.Command(Deno.execPath(), {
+          args: ["run", "-A", MOD_TS],
+          env: h.env,
+          stdin: "piped",
+          stdout: "piped",
+          stderr: "null",
+        }).spawn();
+        try {
+          const writer = server.stdin.getWriter();
+          const send = (message: unknown) =>
+            writer.write(
+              new TextEncoder().encode(JSON.stringify(message) + "\n"),
+            );
+          await send({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "initialize",
+            params: {
+              protocolVersion: "2025-06-18",
+              capabilities: {},
+              clientInfo: { name: "raw", version: "0" },
+            },
+          });
+          await send({ jsonrpc: "2.0", method: "notifications/initialized" });
+          await send({
+            jsonrpc: "2.0",
+            id: 2,
+            method: "tools/call",
+            params: {
+              name: "codex_chat",
+              arguments: { cwd: h.project, prompt: "FAKE_HANG" },
+              _meta: { progressToken: "p" },
+            },
+          });
+          const lines = server.stdout.pipeThrough(new TextDecoderStream());
+          let seen = "";
+          for await (const chunk of lines) {
+            seen += chunk;
+            if (seen.includes("Codex started the turn")) break;
+          }
+          assert(processesMatching(h.project).length > 0);
+          if (ending === "stdin closed") await writer.close();
+          else server.kill("SIGTERM");
+          const status = await server.status;
+          assertEquals(status.code, 0);
+          assertEquals(
+            processesMatching(h.project),
+            [],
+            "a Codex process outlived the server",
+          );
+        } finally {
+          try {
+            server.kill("SIGKILL");
+          } catch {
+            // Already gone.
+          }
+          await h.close();
+        }
+      },
+    );
+  }
+
+  Deno.test(
+    `[codex ${version}] the concurrency cap queues calls and says so`,
+    E2E,
+    async () => {
+      const h = await startHarness(version, {
+        CODEX_PERSISTENT_MCP_MAX_CONCURRENT: "1",
+      });
+      try {
+        const progress: string[][] = [[], []];
+        const results = await Promise.all(
+          [0, 1].map((i) =>
+            callTool(h.server.client, "codex_chat", {
+              cwd: h.project,
+              prompt: `capped ${i} FAKE_SLEEP_MS=800`,
+            }, {
+              onprogress: (p) => progress[i].push(p.message ?? ""),
+            })
+          ),
+        );
+        for (const result of results) {
+          assert(!result.isError, resultText(result));
+        }
+        const [a, b] = h.fake.requests;
+        assert(
+          a.endedAt! <= b.startedAt,
+          "two Codex processes ran at once despite the cap of 1",
+        );
+        assert(
+          progress.flat().some((m) =>
+            m.startsWith("Queued: 1 Codex processes already running")
+          ),
+          progress.flat().join(" | "),
+        );
+      } finally {
+        await h.close();
+      }
+    },
+  );
+
+  Deno.test(
+    `[codex ${version}] a 20 MB reply is cut with a note; the connection survives`,
+    E2E,
+    async () => {
+      const h = await startHarness(version);
+      try {
+        const result = await callTool(h.server.client, "codex_chat", {
+          cwd: h.project,
+          prompt: "FAKE_REPLY_BYTES=20000000",
+        });
+        assert(!result.isError, resultText(result));
+        const reply = String(result.structuredContent?.reply);
+        const sessionId = String(result.structuredContent?.session_id);
+        assert(reply.startsWith("x".repeat(4_000_000)));
+        assertStringIncludes(
+          reply,
+          "[Reply cut: 20000000 bytes in all, the first 4000000 shown",
+        );
+        assertStringIncludes(reply, `codex resume ${sessionId}`);
+        assert(reply.length < 4_001_000);
+        const next = await callTool(h.server.client, "codex_chat", {
+          session_id: sessionId,
+          prompt: "next",
+        });
+        assert(!next.isError, resultText(next));
+      } finally {
+        await h.close();
+      }
+    },
+  );
+}
