@@ -19,6 +19,7 @@ import type { Config } from "./config.ts";
 import { CodexError } from "./errors.ts";
 import { withOriginHeader } from "./header.ts";
 import { Limiter } from "./limiter.ts";
+import { pathKind } from "./runtime/fs.deno.ts";
 import { SessionQueue } from "./session_queue.ts";
 import {
   type CommonInput,
@@ -226,12 +227,9 @@ async function checkDirectory(
     );
   };
   if (!path.startsWith("/")) fail("is not an absolute path");
-  try {
-    if (!(await Deno.stat(path)).isDirectory) fail("is not a directory");
-  } catch (error) {
-    if (error instanceof CodexError) throw error;
-    fail("does not exist");
-  }
+  const kind = await pathKind(path);
+  if (kind === "missing") fail("does not exist");
+  if (kind === "file") fail("is not a directory");
   return path;
 }
 

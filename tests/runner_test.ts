@@ -5,10 +5,7 @@
 
 import { runCodexTurn } from "../src/codex/runner.ts";
 import { CodexError } from "../src/errors.ts";
-import type {
-  ChildProcess,
-  SpawnProcess,
-} from "../src/runtime/process_types.ts";
+import type { ChildProcess, SpawnProcess } from "../src/runtime/types.ts";
 import { assert, assertEquals } from "./support/assert.ts";
 
 function replayingSpawn(

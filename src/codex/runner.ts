@@ -11,7 +11,7 @@ import {
   type ChildProcess,
   ExecutableNotFoundError,
   type SpawnProcess,
-} from "../runtime/process_types.ts";
+} from "../runtime/types.ts";
 import { TextLineStream } from "../text_line_stream.ts";
 import { buildExecArgs, type ExecArgsRequest } from "./args.ts";
 import { parseEventLine, type ThreadEvent, type Usage } from "./events.ts";

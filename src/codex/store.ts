@@ -5,6 +5,8 @@
  * @module
  */
 
+import { listDirectory, openFile } from "../runtime/fs.deno.ts";
+
 /** Codex's home: `CODEX_HOME`, else `~/.codex`. */
 export function codexHomeFrom(env: {
   CODEX_HOME?: string;
@@ -123,7 +125,7 @@ async function findInDir(
   dir: string,
   suffix: string,
 ): Promise<string | undefined> {
-  for (const name of await listDir(dir)) {
+  for (const name of await listDirectory(dir)) {
     if (name.startsWith("rollout-") && name.endsWith(suffix)) {
       return `${dir}/${name}`;
     }
@@ -147,41 +149,33 @@ async function allDayDirs(sessionsDir: string): Promise<string[]> {
 }
 
 async function listDirDescending(dir: string): Promise<string[]> {
-  return (await listDir(dir)).sort().reverse();
-}
-
-async function listDir(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    if (error instanceof Deno.errors.NotADirectory) return [];
-    throw error;
-  }
-  return names;
+  return (await listDirectory(dir)).sort().reverse();
 }
 
 async function readFirstLine(path: string): Promise<string | undefined> {
-  using file = await Deno.open(path, { read: true });
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const buffer = new Uint8Array(64 * 1024);
-  while (total < MAX_FIRST_LINE_BYTES) {
-    const read = await file.read(buffer);
-    if (read === null) break;
-    const newline = buffer.subarray(0, read).indexOf(10);
-    if (newline !== -1) {
-      chunks.push(buffer.slice(0, newline));
-      total += newline;
-      return decodeChunks(chunks, total);
+  const file = await openFile(path);
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const buffer = new Uint8Array(64 * 1024);
+    while (total < MAX_FIRST_LINE_BYTES) {
+      const read = await file.read(buffer);
+      if (read === null) break;
+      const newline = buffer.subarray(0, read).indexOf(10);
+      if (newline !== -1) {
+        chunks.push(buffer.slice(0, newline));
+        total += newline;
+        return decodeChunks(chunks, total);
+      }
+      chunks.push(buffer.slice(0, read));
+      total += read;
     }
-    chunks.push(buffer.slice(0, read));
-    total += read;
+    return total > 0 && total < MAX_FIRST_LINE_BYTES
+      ? decodeChunks(chunks, total)
+      : undefined;
+  } finally {
+    await file.close();
   }
-  return total > 0 && total < MAX_FIRST_LINE_BYTES
-    ? decodeChunks(chunks, total)
-    : undefined;
 }
 
 function decodeChunks(chunks: Uint8Array[], total: number): string {

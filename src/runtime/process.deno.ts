@@ -9,7 +9,7 @@ import {
   type ChildProcess,
   ExecutableNotFoundError,
   type SpawnOptions,
-} from "./process_types.ts";
+} from "./types.ts";
 
 /**
  * Starts a child in a new session and process group (`detached`), so that

@@ -19,13 +19,22 @@ export interface ServerUnderTest {
   close(): Promise<void>;
 }
 
+/** How to start the server by default: `deno run -A mod.ts`. */
+export const DENO_SERVER_COMMAND: readonly string[] = [
+  Deno.execPath(),
+  "run",
+  "-A",
+  MOD_TS,
+];
+
 /** Starts the server with this environment and connects a client. */
 export async function startServer(
   env: Record<string, string>,
+  command: readonly string[] = DENO_SERVER_COMMAND,
 ): Promise<ServerUnderTest> {
   const transport = new StdioClientTransport({
-    command: Deno.execPath(),
-    args: ["run", "-A", MOD_TS],
+    command: command[0],
+    args: command.slice(1),
     env: {
       PATH: Deno.env.get("PATH") ?? "",
       HOME: Deno.env.get("HOME") ?? "",

@@ -1,7 +1,7 @@
 /**
- * The one seam between runtimes: how a child process is started and ended.
- * `process.deno.ts` implements it with `Deno.Command`; the npm build swaps in
- * `process.node.ts` (Node's `child_process`).
+ * The one seam between runtimes: child processes and the little file access
+ * the server needs. Each `*.deno.ts` file here has a `*.node.ts` twin with the
+ * same exports; the npm build (scripts/build_npm.ts) swaps one for the other.
  *
  * @module
  */
@@ -65,4 +65,15 @@ export class ExecutableNotFoundError extends Error {
     this.name = "ExecutableNotFoundError";
     this.command = command;
   }
+}
+
+/** What a path is, as far as choosing a working directory goes. */
+export type PathKind = "directory" | "file" | "missing";
+
+/** A file opened for reading, read in chunks. */
+export interface ReadableFile {
+  /** Reads into `buffer`; resolves with the byte count, or `null` at the end. */
+  read(buffer: Uint8Array): Promise<number | null>;
+  /** Closes the file. */
+  close(): void | Promise<void>;
 }

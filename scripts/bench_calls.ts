@@ -1,0 +1,88 @@
+/**
+ * Benchmark: server memory over many calls, and the time a 20 MB reply takes,
+ * through the MCP client SDK against the real Codex CLI and the fake model.
+ *
+ *   deno task bench:calls [calls=100] [codex version=0.77.0]
+ */
+
+import {
+  codexBin,
+  makeCodexHome,
+  makeProjectDir,
+} from "../tests/support/codex.ts";
+import { startFakeModel } from "../tests/support/fake_model.ts";
+import { callTool, startServer } from "../tests/support/mcp.ts";
+
+const calls = Number(Deno.args[0] ?? 100);
+const version = Deno.args[1] ?? "0.77.0";
+
+function rssMiB(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  return Number(status.match(/VmRSS:\s+(\d+) kB/)![1]) / 1024;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const fake = startFakeModel();
+const codexHome = await makeCodexHome(fake.baseUrl);
+const project = await makeProjectDir();
+const server = await startServer({
+  CODEX_BIN: codexBin(version),
+  CODEX_HOME: codexHome,
+});
+const pid = server.transport.pid!;
+try {
+  // Warm-up call, so start-up allocations do not count as growth.
+  const first = await callTool(server.client, "codex_chat", {
+    cwd: project,
+    prompt: "warm up",
+  });
+  const sessionId = first.structuredContent?.session_id;
+  const baseline = rssMiB(pid);
+  const latencies: number[] = [];
+  const samples: string[] = [];
+  for (let i = 1; i <= calls; i++) {
+    const started = performance.now();
+    // Alternate new sessions and resumes, and a failure now and then.
+    const args = i % 10 === 0
+      ? { cwd: project, prompt: "FAKE_FAIL" }
+      : i % 2 === 0
+      ? { session_id: sessionId, prompt: `resume ${i}` }
+      : { cwd: project, prompt: `new ${i}` };
+    await callTool(server.client, "codex_chat", args);
+    latencies.push(performance.now() - started);
+    if (i % Math.max(1, Math.floor(calls / 4)) === 0) {
+      samples.push(`${i}: ${rssMiB(pid).toFixed(1)} MiB`);
+    }
+  }
+  console.log(`Codex ${version}, ${calls} calls through MCP`);
+  console.log(
+    `  server RSS after warm-up: ${baseline.toFixed(1)} MiB; after calls ${
+      samples.join(", ")
+    }`,
+  );
+  console.log(`  median call latency: ${median(latencies).toFixed(0)} ms`);
+
+  const bigStarted = performance.now();
+  const big = await callTool(server.client, "codex_chat", {
+    cwd: project,
+    prompt: "FAKE_REPLY_BYTES=20000000",
+  });
+  const bigMs = performance.now() - bigStarted;
+  const replyBytes = String(big.structuredContent?.reply ?? "").length;
+  console.log(
+    `  20 MB reply: ${
+      bigMs.toFixed(0)
+    } ms end to end (returned ${replyBytes} chars, cut), server RSS after: ${
+      rssMiB(pid).toFixed(1)
+    } MiB`,
+  );
+} finally {
+  await server.close();
+  await fake.close();
+  await Deno.remove(codexHome, { recursive: true });
+  await Deno.remove(project, { recursive: true });
+}

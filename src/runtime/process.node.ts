@@ -1,0 +1,57 @@
+/**
+ * {@linkcode SpawnProcess} on Node, with `child_process` (swapped in for
+ * process.deno.ts by the npm build).
+ *
+ * @module
+ */
+
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { Readable, Writable } from "node:stream";
+import {
+  type ChildExit,
+  type ChildProcess,
+  ExecutableNotFoundError,
+  type SpawnOptions,
+} from "./types.ts";
+
+/** Starts a child in a new process group, like the Deno version. */
+export function spawnProcess(
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): ChildProcess {
+  const child = spawn(command, args, {
+    env: options.env ? { ...process.env, ...options.env } : process.env,
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: true,
+  });
+  if (child.pid === undefined) {
+    // The spawn failed (ENOENT, EACCES); Node reports it as an event too.
+    child.on("error", () => {});
+    throw new ExecutableNotFoundError(command, "no such executable");
+  }
+  const pid = child.pid;
+  let done = false;
+  const exited = new Promise<ChildExit>((resolve) => {
+    child.on("exit", (code, signal) => {
+      done = true;
+      resolve({ code, signal });
+    });
+  });
+  return {
+    pid,
+    stdin: Writable.toWeb(child.stdin!) as WritableStream<Uint8Array>,
+    stdout: Readable.toWeb(child.stdout!) as ReadableStream<Uint8Array>,
+    stderr: Readable.toWeb(child.stderr!) as ReadableStream<Uint8Array>,
+    exited,
+    killTree(signal) {
+      if (done) return;
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // The group is already gone.
+      }
+    },
+  };
+}

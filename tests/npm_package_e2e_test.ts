@@ -1,0 +1,183 @@
+/**
+ * The npm package, proven: build it, `npm pack` it, install the tarball into
+ * an empty directory, and drive its bin under Node with the MCP client SDK
+ * against the real Codex CLI. The same scenario through `deno run -A mod.ts`
+ * must give the same structured results.
+ */
+
+import {
+  assert,
+  assertEquals,
+  assertStringIncludes,
+} from "./support/assert.ts";
+import {
+  CODEX_VERSIONS,
+  codexBin,
+  codexExecResumeByHand,
+  makeCodexHome,
+  makeProjectDir,
+} from "./support/codex.ts";
+import { startFakeModel } from "./support/fake_model.ts";
+import { E2E } from "./support/harness.ts";
+import {
+  callTool,
+  DENO_SERVER_COMMAND,
+  resultText,
+  startServer,
+} from "./support/mcp.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+async function run(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<string> {
+  const output = await new Deno.Command(command, { args, cwd, stderr: "piped" })
+    .output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert(output.success, `${command} ${args.join(" ")} failed: ${stderr}`);
+  return new TextDecoder().decode(output.stdout);
+}
+
+/** Builds, packs and installs the package; returns the installed bin. */
+async function installPackedBin(): Promise<{ bin: string; dir: string }> {
+  await run(Deno.execPath(), ["run", "-A", "scripts/build_npm.ts"], ROOT);
+  const tarball = (await run("npm", ["pack", "--silent"], `${ROOT}npm`)).trim()
+    .split("\n").at(-1)!;
+  const dir = await Deno.makeTempDir({ prefix: "npm-install-" });
+  await Deno.writeTextFile(`${dir}/package.json`, "{}");
+  await run("npm", [
+    "install",
+    "--no-audit",
+    "--no-fund",
+    "--loglevel=error",
+    `${ROOT}npm/${tarball}`,
+  ], dir);
+  await Deno.remove(`${ROOT}npm/${tarball}`);
+  return { bin: `${dir}/node_modules/.bin/codex-persistent-mcp`, dir };
+}
+
+/**
+ * One scenario: list tools, new session, MCP resume, hand resume, MCP resume,
+ * one error. Session ids are replaced by placeholders so runs compare.
+ */
+async function scenario(
+  version: string,
+  command: readonly string[],
+): Promise<unknown[]> {
+  const fake = startFakeModel();
+  const codexHome = await makeCodexHome(fake.baseUrl);
+  const project = await makeProjectDir();
+  const server = await startServer({
+    CODEX_BIN: codexBin(version),
+    CODEX_HOME: codexHome,
+  }, command);
+  const seen: unknown[] = [];
+  try {
+    const { tools } = await server.client.listTools();
+    seen.push(tools);
+    const first = await callTool(server.client, "codex_chat", {
+      cwd: project,
+      prompt: "from a packaged server",
+    });
+    assert(!first.isError, resultText(first));
+    const sessionId = String(first.structuredContent?.session_id);
+    const second = await callTool(server.client, "codex_plan", {
+      session_id: sessionId,
+      requirements: "r",
+      plan: "p",
+    });
+    const byHand = await codexExecResumeByHand(
+      codexBin(version),
+      codexHome,
+      project,
+      sessionId,
+      "by hand",
+    );
+    assertEquals(byHand.code, 0, byHand.stderr);
+    assertStringIncludes(byHand.stdout, "ECHO turns=3");
+    const fourth = await callTool(server.client, "codex_review", {
+      session_id: sessionId,
+      change_summary: "c",
+    });
+    assertStringIncludes(
+      String(fourth.structuredContent?.review),
+      "ECHO turns=4",
+    );
+    const unknown = await callTool(server.client, "codex_chat", {
+      session_id: "01a20000-0000-7000-8000-000000000000",
+      prompt: "x",
+    });
+    assert(unknown.isError);
+    const anonymize = (value: unknown) =>
+      JSON.parse(
+        JSON.stringify(value).replaceAll(sessionId, "<session>").replaceAll(
+          codexHome,
+          "<home>",
+        ),
+      );
+    seen.push(...[first, second, fourth, unknown].map(anonymize));
+    return seen;
+  } finally {
+    await server.close();
+    await fake.close();
+    await Deno.remove(codexHome, { recursive: true });
+    await Deno.remove(project, { recursive: true });
+  }
+}
+
+Deno.test(
+  "the npm bin runs under Node: --version, --help, and an unknown flag",
+  E2E,
+  async () => {
+    const { bin, dir } = await installPackedBin();
+    try {
+      const version =
+        JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).version;
+      assertEquals(
+        (await run("node", [bin, "--version"], dir)).trim(),
+        version,
+      );
+      assertStringIncludes(
+        await run(bin, ["--help"], dir),
+        "Usage: codex-persistent-mcp",
+      );
+      const bad = await new Deno.Command(bin, {
+        args: ["--bogus"],
+        stderr: "piped",
+      }).output();
+      assertEquals(bad.code, 2);
+      assertStringIncludes(
+        new TextDecoder().decode(bad.stderr),
+        "Unknown argument: --bogus",
+      );
+      const pkg = JSON.parse(
+        await Deno.readTextFile(
+          `${dir}/node_modules/codex-persistent-mcp/package.json`,
+        ),
+      );
+      assertEquals(pkg.engines.node, ">=18");
+      assertEquals(Object.keys(pkg.bin), ["codex-persistent-mcp"]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+for (const version of CODEX_VERSIONS) {
+  Deno.test(
+    `[codex ${version}] the installed npm bin and deno run give the same results`,
+    E2E,
+    async () => {
+      const { bin, dir } = await installPackedBin();
+      try {
+        const viaNpm = await scenario(version, [bin]);
+        const viaDeno = await scenario(version, DENO_SERVER_COMMAND);
+        assertEquals(viaNpm, viaDeno);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  );
+}
