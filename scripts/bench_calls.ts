@@ -66,6 +66,21 @@ try {
   );
   console.log(`  median call latency: ${median(latencies).toFixed(0)} ms`);
 
+  // The same 20 MB turn with codex exec alone, to separate Codex's own cost.
+  const rawStarted = performance.now();
+  const raw = new Deno.Command(codexBin(version), {
+    args: ["exec", "--skip-git-repo-check", "--json", "-C", project, "-"],
+    env: { CODEX_HOME: codexHome },
+    stdin: "piped",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const writer = raw.stdin.getWriter();
+  await writer.write(new TextEncoder().encode("FAKE_REPLY_BYTES=20000000"));
+  await writer.close();
+  await raw.status;
+  const rawMs = performance.now() - rawStarted;
+
   const bigStarted = performance.now();
   const big = await callTool(server.client, "codex_chat", {
     cwd: project,

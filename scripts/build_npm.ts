@@ -13,7 +13,7 @@
  *   deno task build:npm
  */
 
-import * as esbuild from "npm:esbuild@0.28.2";
+import * as esbuild from "esbuild";
 import denoJson from "../deno.json" with { type: "json" };
 
 const root = new URL("../", import.meta.url).pathname;

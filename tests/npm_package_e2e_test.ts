@@ -40,6 +40,18 @@ async function run(
   return new TextDecoder().decode(output.stdout);
 }
 
+let packed: Promise<{ bin: string; dir: string }> | undefined;
+
+/** The package built, packed and installed once for this file's tests. */
+function packedBin(): Promise<{ bin: string; dir: string }> {
+  packed ??= installPackedBin();
+  return packed;
+}
+
+globalThis.addEventListener("unload", () => {
+  packed?.then(({ dir }) => Deno.removeSync(dir, { recursive: true }));
+});
+
 /** Builds, packs and installs the package; returns the installed bin. */
 async function installPackedBin(): Promise<{ bin: string; dir: string }> {
   await run(Deno.execPath(), ["run", "-A", "scripts/build_npm.ts"], ROOT);
