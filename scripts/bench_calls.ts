@@ -91,9 +91,10 @@ try {
   console.log(
     `  20 MB reply: ${
       bigMs.toFixed(0)
-    } ms end to end (returned ${replyBytes} chars, cut), server RSS after: ${
-      rssMiB(pid).toFixed(1)
-    } MiB`,
+    } ms through MCP (returned ${replyBytes} chars, cut)` +
+      ` vs ${rawMs.toFixed(0)} ms for codex exec alone; server RSS after: ${
+        rssMiB(pid).toFixed(1)
+      } MiB`,
   );
 } finally {
   await server.close();

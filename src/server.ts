@@ -19,7 +19,7 @@ import type { Config } from "./config.ts";
 import { CodexError } from "./errors.ts";
 import { withOriginHeader } from "./header.ts";
 import { Limiter } from "./limiter.ts";
-import { pathKind } from "./runtime/fs.deno.ts";
+import { pathInfo } from "./runtime/fs.deno.ts";
 import { SessionQueue } from "./session_queue.ts";
 import {
   type CommonInput,
@@ -227,9 +227,9 @@ async function checkDirectory(
     );
   };
   if (!path.startsWith("/")) fail("is not an absolute path");
-  const kind = await pathKind(path);
-  if (kind === "missing") fail("does not exist");
-  if (kind === "file") fail("is not a directory");
+  const info = await pathInfo(path);
+  if (info === undefined) fail("does not exist");
+  else if (!info.isDirectory) fail("is not a directory");
   return path;
 }
 

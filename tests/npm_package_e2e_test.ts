@@ -143,37 +143,33 @@ Deno.test(
   "the npm bin runs under Node: --version, --help, and an unknown flag",
   E2E,
   async () => {
-    const { bin, dir } = await installPackedBin();
-    try {
-      const version =
-        JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).version;
-      assertEquals(
-        (await run("node", [bin, "--version"], dir)).trim(),
-        version,
-      );
-      assertStringIncludes(
-        await run(bin, ["--help"], dir),
-        "Usage: codex-persistent-mcp",
-      );
-      const bad = await new Deno.Command(bin, {
-        args: ["--bogus"],
-        stderr: "piped",
-      }).output();
-      assertEquals(bad.code, 2);
-      assertStringIncludes(
-        new TextDecoder().decode(bad.stderr),
-        "Unknown argument: --bogus",
-      );
-      const pkg = JSON.parse(
-        await Deno.readTextFile(
-          `${dir}/node_modules/codex-persistent-mcp/package.json`,
-        ),
-      );
-      assertEquals(pkg.engines.node, ">=18");
-      assertEquals(Object.keys(pkg.bin), ["codex-persistent-mcp"]);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    const { bin, dir } = await packedBin();
+    const version =
+      JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).version;
+    assertEquals(
+      (await run("node", [bin, "--version"], dir)).trim(),
+      version,
+    );
+    assertStringIncludes(
+      await run(bin, ["--help"], dir),
+      "Usage: codex-persistent-mcp",
+    );
+    const bad = await new Deno.Command(bin, {
+      args: ["--bogus"],
+      stderr: "piped",
+    }).output();
+    assertEquals(bad.code, 2);
+    assertStringIncludes(
+      new TextDecoder().decode(bad.stderr),
+      "Unknown argument: --bogus",
+    );
+    const pkg = JSON.parse(
+      await Deno.readTextFile(
+        `${dir}/node_modules/codex-persistent-mcp/package.json`,
+      ),
+    );
+    assertEquals(pkg.engines.node, ">=18");
+    assertEquals(Object.keys(pkg.bin), ["codex-persistent-mcp"]);
   },
 );
 
@@ -182,14 +178,10 @@ for (const version of CODEX_VERSIONS) {
     `[codex ${version}] the installed npm bin and deno run give the same results`,
     E2E,
     async () => {
-      const { bin, dir } = await installPackedBin();
-      try {
-        const viaNpm = await scenario(version, [bin]);
-        const viaDeno = await scenario(version, DENO_SERVER_COMMAND);
-        assertEquals(viaNpm, viaDeno);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
+      const { bin } = await packedBin();
+      const viaNpm = await scenario(version, [bin]);
+      const viaDeno = await scenario(version, DENO_SERVER_COMMAND);
+      assertEquals(viaNpm, viaDeno);
     },
   );
 }

@@ -6,6 +6,7 @@
  */
 
 import { listDirectory, openFile } from "../runtime/fs.deno.ts";
+import { type ConversationMessage, parseRolloutLine } from "./rollout.ts";
 
 /** Codex's home: `CODEX_HOME`, else `~/.codex`. */
 export function codexHomeFrom(env: {
@@ -108,6 +109,181 @@ export async function readSessionMeta(
   }
 }
 
+/**
+ * Every rollout file in the store, in no particular order.
+ *
+ * @example
+ * ```ts ignore
+ * import { listRolloutFiles } from "./store.ts";
+ * (await listRolloutFiles("/home/me/.codex")).length; // 1234
+ * ```
+ */
+export async function listRolloutFiles(codexHome: string): Promise<string[]> {
+  const days = await allDayDirs(`${codexHome}/sessions`);
+  const perDay = await Promise.all(
+    days.map(async (dir) =>
+      (await listDirectory(dir))
+        .filter((name) =>
+          name.startsWith("rollout-") && name.endsWith(".jsonl")
+        )
+        .map((name) => `${dir}/${name}`)
+    ),
+  );
+  return perDay.flat();
+}
+
+/** What a forward scan of a rollout file found. */
+export interface RolloutScan {
+  /** User messages (turns) in the scanned range. */
+  userMessages: number;
+  /** The first user message in the range, if any. */
+  firstUserMessage?: string;
+  /** Where the scan stopped: the end of the last complete line. */
+  scannedTo: number;
+}
+
+/**
+ * Scans the complete lines of a rollout file from byte `from`. Rollouts only
+ * grow, so a caller that remembers `scannedTo` rescans only what was appended.
+ *
+ * @example
+ * ```ts ignore
+ * import { scanRollout } from "./store.ts";
+ * const first = await scanRollout("/path/rollout.jsonl", 0);
+ * const later = await scanRollout("/path/rollout.jsonl", first.scannedTo);
+ * ```
+ */
+export async function scanRollout(
+  path: string,
+  from: number,
+): Promise<RolloutScan> {
+  const scan: RolloutScan = { userMessages: 0, scannedTo: from };
+  const file = await openFile(path);
+  try {
+    const decoder = new TextDecoder();
+    const buffer = new Uint8Array(1024 * 1024);
+    let pending: Uint8Array[] = [];
+    let position = from;
+    for (;;) {
+      const read = await file.read(buffer, position);
+      if (read === null) break;
+      let lineStart = 0;
+      for (
+        let newline = buffer.indexOf(10, 0);
+        newline !== -1 && newline < read;
+        newline = buffer.indexOf(10, lineStart)
+      ) {
+        pending.push(buffer.subarray(lineStart, newline));
+        const message = parseRolloutLine(decoder.decode(concat(pending)));
+        pending = [];
+        if (message?.role === "user") {
+          scan.userMessages++;
+          scan.firstUserMessage ??= message.text;
+        }
+        lineStart = newline + 1;
+        scan.scannedTo = position + lineStart;
+      }
+      if (lineStart < read) pending.push(buffer.slice(lineStart, read));
+      position += read;
+    }
+  } finally {
+    await file.close();
+  }
+  return scan;
+}
+
+/** One page of a conversation, read from the end. */
+export interface ConversationPage {
+  /** The messages, oldest first. */
+  messages: ConversationMessage[];
+  /** Pass as `before` to read the turns before these; absent at the start. */
+  nextBefore?: number;
+}
+
+const TAIL_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Reads the last `turns` turns (a user message and what followed it) that end
+ * before byte `before` (default: the end of the file), reading the file
+ * backwards so the cost follows the size of the page, not of the session.
+ *
+ * @example
+ * ```ts ignore
+ * import { readConversationPage } from "./store.ts";
+ * const newest = await readConversationPage("/path/rollout.jsonl", { turns: 10 });
+ * const older = await readConversationPage("/path/rollout.jsonl", {
+ *   turns: 10,
+ *   before: newest.nextBefore,
+ * });
+ * ```
+ */
+export async function readConversationPage(
+  path: string,
+  options: { turns: number; before?: number; size: number },
+): Promise<ConversationPage> {
+  const newestFirst: ConversationMessage[] = [];
+  let turns = 0;
+  const file = await openFile(path);
+  try {
+    const decoder = new TextDecoder();
+    let end = Math.min(options.before ?? options.size, options.size);
+    // Bytes of the line that straddles the chunk boundary (its end part).
+    let carry: Uint8Array = new Uint8Array(0);
+    while (end > 0) {
+      const start = Math.max(0, end - TAIL_CHUNK_BYTES);
+      const chunk = new Uint8Array(end - start);
+      let filled = 0;
+      while (filled < chunk.length) {
+        const read = await file.read(chunk.subarray(filled), start + filled);
+        if (read === null) break;
+        filled += read;
+      }
+      const bytes = concat([chunk.subarray(0, filled), carry]);
+      // Lines wholly inside `bytes`, newest first; the first (partial unless
+      // at the file start) is carried into the next, older chunk.
+      let lineEnd = bytes.length;
+      for (
+        let newline = bytes.lastIndexOf(10, lineEnd - 1);
+        newline !== -1;
+        newline = bytes.lastIndexOf(10, lineEnd - 1)
+      ) {
+        const message = parseRolloutLine(
+          decoder.decode(bytes.subarray(newline + 1, lineEnd)),
+        );
+        lineEnd = newline;
+        if (message === undefined) continue;
+        newestFirst.push(message);
+        if (message.role === "user" && ++turns === options.turns) {
+          return {
+            messages: newestFirst.reverse(),
+            nextBefore: start + newline + 1,
+          };
+        }
+        if (lineEnd === 0) break;
+      }
+      carry = bytes.slice(0, lineEnd);
+      end = start;
+    }
+    const first = parseRolloutLine(decoder.decode(carry));
+    if (first !== undefined) newestFirst.push(first);
+  } finally {
+    await file.close();
+  }
+  return { messages: newestFirst.reverse() };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}
+
 /** The creation time in a UUIDv7, or `undefined` for other ids. */
 function uuidV7Time(id: string): number | undefined {
   if (id[UUID_V7_VERSION_INDEX] !== "7") return undefined;
@@ -165,25 +341,15 @@ async function readFirstLine(path: string): Promise<string | undefined> {
       if (newline !== -1) {
         chunks.push(buffer.slice(0, newline));
         total += newline;
-        return decodeChunks(chunks, total);
+        return new TextDecoder().decode(concat(chunks));
       }
       chunks.push(buffer.slice(0, read));
       total += read;
     }
     return total > 0 && total < MAX_FIRST_LINE_BYTES
-      ? decodeChunks(chunks, total)
+      ? new TextDecoder().decode(concat(chunks))
       : undefined;
   } finally {
     await file.close();
   }
-}
-
-function decodeChunks(chunks: Uint8Array[], total: number): string {
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return new TextDecoder().decode(bytes);
 }

@@ -4,22 +4,27 @@
  * @module
  */
 
-import type { PathKind, ReadableFile } from "./types.ts";
+import type { PathInfo, ReadableFile } from "./types.ts";
 
 /**
- * What `path` is; `"missing"` when it does not exist or cannot be seen.
+ * What `path` is, or `undefined` when it does not exist or cannot be seen.
  *
  * @example
  * ```ts
- * import { pathKind } from "./fs.deno.ts";
- * await pathKind("/"); // "directory"
+ * import { pathInfo } from "./fs.deno.ts";
+ * (await pathInfo("/"))?.isDirectory; // true
  * ```
  */
-export async function pathKind(path: string): Promise<PathKind> {
+export async function pathInfo(path: string): Promise<PathInfo | undefined> {
   try {
-    return (await Deno.stat(path)).isDirectory ? "directory" : "file";
+    const info = await Deno.stat(path);
+    return {
+      isDirectory: info.isDirectory,
+      size: info.size,
+      mtimeMs: info.mtime?.getTime() ?? 0,
+    };
   } catch {
-    return "missing";
+    return undefined;
   }
 }
 
@@ -55,10 +60,58 @@ export async function listDirectory(path: string): Promise<string[]> {
  * ```ts ignore
  * import { openFile } from "./fs.deno.ts";
  * const file = await openFile("/etc/hostname");
- * await file.read(new Uint8Array(64));
+ * await file.read(new Uint8Array(64), 0);
  * file.close();
  * ```
  */
 export async function openFile(path: string): Promise<ReadableFile> {
-  return await Deno.open(path, { read: true });
+  const file = await Deno.open(path, { read: true });
+  return {
+    async read(buffer, position) {
+      if (position !== undefined) {
+        await file.seek(position, Deno.SeekMode.Start);
+      }
+      return await file.read(buffer);
+    },
+    close: () => file.close(),
+  };
+}
+
+/**
+ * Reads a text file, or `undefined` when it cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { readTextFileIfExists } from "./fs.deno.ts";
+ * await readTextFileIfExists("/nonexistent"); // undefined
+ * ```
+ */
+export async function readTextFileIfExists(
+  path: string,
+): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes a text file whole or not at all (temporary file, then rename),
+ * creating its directory.
+ *
+ * @example
+ * ```ts ignore
+ * import { writeTextFileAtomic } from "./fs.deno.ts";
+ * await writeTextFileAtomic("/tmp/example/cache.json", "{}");
+ * ```
+ */
+export async function writeTextFileAtomic(
+  path: string,
+  text: string,
+): Promise<void> {
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  const temporary = `${path}.${Deno.pid}.tmp`;
+  await Deno.writeTextFile(temporary, text);
+  await Deno.rename(temporary, path);
 }

@@ -4,15 +4,29 @@
  * @module
  */
 
-import { open, readdir, stat } from "node:fs/promises";
-import type { PathKind, ReadableFile } from "./types.ts";
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  stat,
+  writeFile,
+} from "node:fs/promises";
+import process from "node:process";
+import type { PathInfo, ReadableFile } from "./types.ts";
 
-/** What `path` is; `"missing"` when it does not exist or cannot be seen. */
-export async function pathKind(path: string): Promise<PathKind> {
+/** What `path` is, or `undefined` when it does not exist or cannot be seen. */
+export async function pathInfo(path: string): Promise<PathInfo | undefined> {
   try {
-    return (await stat(path)).isDirectory() ? "directory" : "file";
+    const info = await stat(path);
+    return {
+      isDirectory: info.isDirectory(),
+      size: info.size,
+      mtimeMs: info.mtimeMs,
+    };
   } catch {
-    return "missing";
+    return undefined;
   }
 }
 
@@ -31,10 +45,37 @@ export async function listDirectory(path: string): Promise<string[]> {
 export async function openFile(path: string): Promise<ReadableFile> {
   const handle = await open(path, "r");
   return {
-    async read(buffer) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    async read(buffer, position) {
+      const { bytesRead } = await handle.read(
+        buffer,
+        0,
+        buffer.length,
+        position ?? null,
+      );
       return bytesRead === 0 ? null : bytesRead;
     },
     close: () => handle.close(),
   };
+}
+
+/** Reads a text file, or `undefined` when it cannot be read. */
+export async function readTextFileIfExists(
+  path: string,
+): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a text file whole or not at all, creating its directory. */
+export async function writeTextFileAtomic(
+  path: string,
+  text: string,
+): Promise<void> {
+  await mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
 }

@@ -67,13 +67,23 @@ export class ExecutableNotFoundError extends Error {
   }
 }
 
-/** What a path is, as far as choosing a working directory goes. */
-export type PathKind = "directory" | "file" | "missing";
+/** What `stat` says of an existing path. */
+export interface PathInfo {
+  /** Whether it is a directory. */
+  isDirectory: boolean;
+  /** Size in bytes. */
+  size: number;
+  /** Last modification, in ms since the epoch. */
+  mtimeMs: number;
+}
 
 /** A file opened for reading, read in chunks. */
 export interface ReadableFile {
-  /** Reads into `buffer`; resolves with the byte count, or `null` at the end. */
-  read(buffer: Uint8Array): Promise<number | null>;
+  /**
+   * Reads into `buffer`, at `position` when given (else where the last read
+   * ended); resolves with the byte count, or `null` at the end.
+   */
+  read(buffer: Uint8Array, position?: number): Promise<number | null>;
   /** Closes the file. */
   close(): void | Promise<void>;
 }

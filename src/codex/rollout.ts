@@ -1,0 +1,72 @@
+/**
+ * The conversation inside a rollout file: one JSON record per line, written
+ * by Codex 0.77.0 and 0.169.0 alike as `response_item` records. Pure.
+ *
+ * @module
+ */
+
+/** One message of a conversation. */
+export interface ConversationMessage {
+  /** Who wrote it: the user (or a calling agent), or Codex. */
+  role: "user" | "agent";
+  /** The text. */
+  text: string;
+  /** When Codex recorded it (ISO 8601), if it says. */
+  timestamp?: string;
+}
+
+/**
+ * Codex sends its own context (environment, AGENTS.md, skills) as user
+ * messages too; those are not part of the conversation.
+ */
+function isCodexContext(text: string): boolean {
+  return text.startsWith("<") || text.startsWith("# AGENTS.md");
+}
+
+/**
+ * The message a rollout line records, or `undefined` for every other line
+ * (metadata, events, context, lines that do not parse).
+ *
+ * @example
+ * ```ts
+ * import { parseRolloutLine } from "./rollout.ts";
+ * parseRolloutLine(JSON.stringify({
+ *   timestamp: "2026-11-23T23:53:30Z",
+ *   type: "response_item",
+ *   payload: { type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] },
+ * }));
+ * // { role: "user", text: "hi", timestamp: "2026-11-23T23:53:30Z" }
+ * ```
+ */
+export function parseRolloutLine(
+  line: string,
+): ConversationMessage | undefined {
+  // Cheap filter first: a long session has many MB of other records.
+  if (!line.includes('"response_item"') || !line.includes('"message"')) {
+    return undefined;
+  }
+  let record;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const payload = record?.payload;
+  if (record?.type !== "response_item" || payload?.type !== "message") {
+    return undefined;
+  }
+  if (payload.role !== "user" && payload.role !== "assistant") return undefined;
+  const text = (Array.isArray(payload.content) ? payload.content : [])
+    .map((part: { text?: unknown }) =>
+      typeof part?.text === "string" ? part.text : ""
+    )
+    .join("");
+  if (payload.role === "user" && isCodexContext(text)) return undefined;
+  return {
+    role: payload.role === "user" ? "user" : "agent",
+    text,
+    timestamp: typeof record.timestamp === "string"
+      ? record.timestamp
+      : undefined,
+  };
+}
