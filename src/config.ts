@@ -22,6 +22,12 @@ export interface Config {
   heartbeatMs: number;
   /** Codex processes allowed at once (`CODEX_PERSISTENT_MCP_MAX_CONCURRENT`). */
   maxConcurrent: number;
+  /**
+   * Our cache of session summaries, outside Codex's files
+   * (`CODEX_PERSISTENT_MCP_CACHE_DIR`, default `$XDG_CACHE_HOME` or
+   * `~/.cache`, then `codex-persistent-mcp/`).
+   */
+  sessionCachePath: string;
   /** Largest reply returned whole, in UTF-8 bytes (`CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES`). */
   maxReplyBytes: number;
 }
@@ -76,14 +82,31 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
     return value;
   };
+  const codexHome = codexHomeFrom(env);
+  const cacheDir = env.CODEX_PERSISTENT_MCP_CACHE_DIR?.trim() ||
+    `${
+      env.XDG_CACHE_HOME?.trim() || `${env.HOME ?? "."}/.cache`
+    }/codex-persistent-mcp`;
   return {
     codexBin: env.CODEX_BIN?.trim() || "codex",
     origin: env.CODEX_PERSISTENT_MCP_ORIGIN?.trim() || "codex-persistent-mcp",
-    codexHome: codexHomeFrom(env),
+    codexHome,
+    // One cache per Codex home.
+    sessionCachePath: `${cacheDir}/sessions-${fnv1a(codexHome)}.json`,
     defaultTimeoutMs: number("CODEX_PERSISTENT_MCP_TIMEOUT_MS"),
     idleTimeoutMs: number("CODEX_PERSISTENT_MCP_IDLE_TIMEOUT_MS"),
     heartbeatMs: number("CODEX_PERSISTENT_MCP_HEARTBEAT_MS"),
     maxConcurrent: number("CODEX_PERSISTENT_MCP_MAX_CONCURRENT"),
     maxReplyBytes: number("CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES"),
   };
+}
+
+/** A short stable hash (FNV-1a, 32 bits) for file names. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
 }

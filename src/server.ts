@@ -13,6 +13,7 @@ import type {
   ServerNotification,
 } from "@modelcontextprotocol/sdk/types";
 import { runCodexTurn, type TurnResult } from "./codex/runner.ts";
+import { SessionIndex } from "./codex/session_index.ts";
 import { findRolloutFile, readSessionMeta } from "./codex/store.ts";
 import { describeEvent } from "./codex/turn.ts";
 import type { Config } from "./config.ts";
@@ -21,6 +22,17 @@ import { withOriginHeader } from "./header.ts";
 import { Limiter } from "./limiter.ts";
 import { pathInfo } from "./runtime/fs.deno.ts";
 import { SessionQueue } from "./session_queue.ts";
+import {
+  listSessionsTool,
+  readSessionTool,
+  SESSION_READ_INPUT,
+  SESSION_READ_OUTPUT,
+  type SessionReadInput,
+  SESSIONS_INPUT,
+  SESSIONS_OUTPUT,
+  type SessionsInput,
+} from "./session_tools.ts";
+import { capText } from "./text_cap.ts";
 import {
   type CommonInput,
   TOOL_DEFINITIONS,
@@ -77,7 +89,46 @@ export function createServer(config: Config): McpServerType {
         callTool(calls, tool, input, context),
     );
   }
+  const index = new SessionIndex(config.codexHome, config.sessionCachePath);
+  server.registerTool(
+    "codex_sessions",
+    {
+      title: "List Codex sessions",
+      description:
+        "List sessions from Codex's own store, newest activity first: session_id, cwd, times, turn count, a preview of the first message, whether it came through MCP. Use it to find a session_id you lost. Filter by cwd (exact) and only_mcp; page with limit and cursor.",
+      inputSchema: SESSIONS_INPUT,
+      outputSchema: SESSIONS_OUTPUT,
+    },
+    (input: SessionsInput) =>
+      failuresAsResults("codex_sessions", () => listSessionsTool(index, input)),
+  );
+  server.registerTool(
+    "codex_session_read",
+    {
+      title: "Read a Codex session",
+      description:
+        "Read the conversation of one Codex session: user and Codex messages in order, the newest turns first page by page (pass next_cursor for older ones). Includes turns typed by hand in `codex resume`.",
+      inputSchema: SESSION_READ_INPUT,
+      outputSchema: SESSION_READ_OUTPUT,
+    },
+    (input: SessionReadInput) =>
+      failuresAsResults(
+        "codex_session_read",
+        () => readSessionTool(config.codexHome, config.maxReplyBytes, input),
+      ),
+  );
   return server;
+}
+
+async function failuresAsResults(
+  toolName: string,
+  run: () => Promise<CallToolResult>,
+): Promise<CallToolResult> {
+  try {
+    return await run();
+  } catch (error) {
+    return errorResult(toolName, error);
+  }
 }
 
 /** What every call shares. */
@@ -156,7 +207,7 @@ async function callTool(
     );
     return successResult(tool, result, config.maxReplyBytes);
   } catch (error) {
-    const failure = errorResult(tool, error);
+    const failure = errorResult(tool.name, error);
     log("warning", (failure.content[0] as { text: string }).text);
     return failure;
   } finally {
@@ -238,7 +289,7 @@ function successResult(
   result: TurnResult,
   maxReplyBytes: number,
 ): CallToolResult {
-  const reply = capReply(result.reply, result.sessionId, maxReplyBytes);
+  const reply = capText(result.reply, maxReplyBytes, result.sessionId);
   const structured: Record<string, unknown> = {
     session_id: result.sessionId,
     [tool.replyField]: reply,
@@ -255,19 +306,6 @@ function successResult(
 
 function sessionFooter(sessionId: string): string {
   return `session_id: ${sessionId}\n(Pass this session_id to continue the conversation; a human can open it with: codex resume ${sessionId})`;
-}
-
-/**
- * Cuts a reply larger than the cap, so one result never exceeds what MCP
- * clients accept (the SDK drops the connection on messages over 10 MiB, and
- * the reply travels twice: as text and as structured content).
- */
-function capReply(reply: string, sessionId: string, maxBytes: number): string {
-  const bytes = new TextEncoder().encode(reply);
-  if (bytes.length <= maxBytes) return reply;
-  const kept = new TextDecoder().decode(bytes.subarray(0, maxBytes))
-    .replace(/\uFFFD$/, "");
-  return `${kept}\n\n[Reply cut: ${bytes.length} bytes in all, the first ${maxBytes} shown (CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES). The whole reply is stored in Codex session ${sessionId}: open it with \`codex resume ${sessionId}\`.]`;
 }
 
 function pickUsage(
@@ -288,7 +326,7 @@ function pickUsage(
   return picked;
 }
 
-function errorResult(tool: ToolDefinition, error: unknown): CallToolResult {
+function errorResult(toolName: string, error: unknown): CallToolResult {
   if (!(error instanceof CodexError)) {
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -296,11 +334,11 @@ function errorResult(tool: ToolDefinition, error: unknown): CallToolResult {
       content: [{
         type: "text",
         text:
-          `${tool.name} failed unexpectedly: ${message}\nPlease report this as a bug in codex-persistent-mcp.`,
+          `${toolName} failed unexpectedly: ${message}\nPlease report this as a bug in codex-persistent-mcp.`,
       }],
     };
   }
-  const lines = [`${tool.name} failed (${error.kind}): ${error.message}`];
+  const lines = [`${toolName} failed (${error.kind}): ${error.message}`];
   if (error.sessionId !== undefined) {
     lines.push(`session_id: ${error.sessionId}`);
   }

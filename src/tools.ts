@@ -20,12 +20,15 @@ const nonEmpty = (field: string) =>
     { error: `${field} must not be empty` },
   );
 
+/** A session id: a UUID as Codex prints it. */
+export const SESSION_ID_SCHEMA: z.ZodString = z.string().regex(UUID_PATTERN, {
+  error:
+    "session_id must be a UUID such as 01a20ad4-3b48-7682-848b-3b8e5878fb23, as returned by an earlier call",
+});
+
 /** Fields every tool takes besides its own. */
 const COMMON_INPUT = {
-  session_id: z.string().regex(UUID_PATTERN, {
-    error:
-      "session_id must be a UUID such as 01a20ad4-3b48-7682-848b-3b8e5878fb23, as returned by an earlier call; omit it to start a new session",
-  }).optional().describe(
+  session_id: SESSION_ID_SCHEMA.optional().describe(
     "Continue this Codex session (UUID from an earlier result). Omit to start a new session.",
   ),
   cwd: z.string().optional().describe(

@@ -172,7 +172,7 @@ for (const version of CODEX_VERSIONS) {
           "/nonexistent/bin/codex",
         );
         const { tools } = await h.server.client.listTools();
-        assertEquals(tools.length, 5);
+        assertEquals(tools.length, 7);
       } finally {
         await h.close();
       }

@@ -342,7 +342,7 @@ for (const version of CODEX_VERSIONS) {
         assert(reply.startsWith("x".repeat(4_000_000)));
         assertStringIncludes(
           reply,
-          "[Reply cut: 20000000 bytes in all, the first 4000000 shown",
+          "[Cut: 20000000 bytes in all, the first 4000000 shown",
         );
         assertStringIncludes(reply, `codex resume ${sessionId}`);
         assert(reply.length < 4_001_000);

@@ -33,7 +33,17 @@ for (const version of CODEX_VERSIONS) {
             "codex_guard_plan",
             "codex_plan",
             "codex_review",
+            "codex_session_read",
+            "codex_sessions",
           ],
+        );
+        assertEquals(
+          byName.get("codex_session_read")?.inputSchema.required,
+          ["session_id"],
+        );
+        assertEquals(
+          byName.get("codex_sessions")?.outputSchema?.required,
+          ["sessions"],
         );
         const expected: Record<string, [string[], string]> = {
           codex_chat: [["prompt"], "reply"],

@@ -30,7 +30,13 @@ export async function startHarness(
   const fake = startFakeModel();
   const codexHome = await makeCodexHome(fake.baseUrl);
   const project = await makeProjectDir();
-  const serverEnv = { CODEX_BIN: bin, CODEX_HOME: codexHome, ...env };
+  const cacheDir = await Deno.makeTempDir({ prefix: "mcp-cache-" });
+  const serverEnv = {
+    CODEX_BIN: bin,
+    CODEX_HOME: codexHome,
+    CODEX_PERSISTENT_MCP_CACHE_DIR: cacheDir,
+    ...env,
+  };
   const server = await startServer(serverEnv);
   return {
     version,
@@ -45,6 +51,7 @@ export async function startHarness(
       await fake.close();
       await Deno.remove(codexHome, { recursive: true }).catch(() => {});
       await Deno.remove(project, { recursive: true }).catch(() => {});
+      await Deno.remove(cacheDir, { recursive: true }).catch(() => {});
     },
   };
 }

@@ -1,0 +1,314 @@
+/**
+ * Lists the sessions in Codex's store, newest activity first, with what an
+ * agent needs to pick one: directory, times, turn count, a preview.
+ *
+ * Summaries are cached in a file of our own (never in Codex's store), keyed by
+ * rollout path and checked against each file's size and mtime. Rollouts only
+ * grow, so a changed file is scanned from where the last scan stopped. A
+ * missing or unreadable cache only costs time.
+ *
+ * @module
+ */
+
+import { CodexError } from "../errors.ts";
+import { splitOriginHeader } from "../header.ts";
+import {
+  pathInfo,
+  readTextFileIfExists,
+  writeTextFileAtomic,
+} from "../runtime/fs.deno.ts";
+import { listRolloutFiles, readSessionMeta, scanRollout } from "./store.ts";
+
+/** One session in a listing. */
+export interface SessionSummary {
+  /** The session id. */
+  sessionId: string;
+  /** The directory it was started in. */
+  cwd?: string;
+  /** When it started (ISO 8601). */
+  startedAt?: string;
+  /** When its rollout file last changed (ISO 8601). */
+  lastActivityAt: string;
+  /** User messages so far. */
+  turns: number;
+  /** The first message's first line, without our header. */
+  preview: string;
+  /** Whether it was started through this server (its first message has our header). */
+  viaMcp: boolean;
+}
+
+/** What to list. */
+export interface ListOptions {
+  /** Only sessions started in exactly this directory. */
+  cwd?: string;
+  /** Only sessions started through MCP. */
+  onlyMcp?: boolean;
+  /** At most this many. */
+  limit: number;
+  /** Continue after the page that returned this cursor. */
+  cursor?: string;
+}
+
+/** A page of sessions. */
+export interface SessionListing {
+  sessions: SessionSummary[];
+  /** Pass back as `cursor` for the next page; absent on the last one. */
+  nextCursor?: string;
+}
+
+interface CacheEntry {
+  size: number;
+  mtimeMs: number;
+  /** Empty when the file is not a readable rollout. */
+  id: string;
+  cwd?: string;
+  startedAt?: string;
+  turns: number;
+  scannedTo: number;
+  firstUserMessage?: string;
+}
+
+const CACHE_FORMAT = 1;
+const PREVIEW_CHARS = 120;
+const STAT_BATCH = 256;
+
+/**
+ * The session listing of one Codex home.
+ *
+ * @example
+ * ```ts ignore
+ * import { SessionIndex } from "./session_index.ts";
+ * const index = new SessionIndex("/home/me/.codex", "/home/me/.cache/codex-persistent-mcp/sessions.json");
+ * const { sessions } = await index.list({ cwd: "/home/me/repo", limit: 20 });
+ * ```
+ */
+export class SessionIndex {
+  readonly #codexHome: string;
+  readonly #cachePath?: string;
+  #cache?: Map<string, CacheEntry>;
+
+  /** An index of `codexHome`, cached in `cachePath` when given. */
+  constructor(codexHome: string, cachePath?: string) {
+    this.#codexHome = codexHome;
+    this.#cachePath = cachePath;
+  }
+
+  /** One page of sessions, newest activity first. */
+  async list(options: ListOptions): Promise<SessionListing> {
+    const after = options.cursor === undefined
+      ? undefined
+      : decodeListCursor(options.cursor);
+    const cache = await this.#loadCache();
+    const files = await statAll(await listRolloutFiles(this.#codexHome));
+    files.sort((a, b) =>
+      b.mtimeMs - a.mtimeMs || (b.path < a.path ? -1 : b.path > a.path ? 1 : 0)
+    );
+    let start = 0;
+    if (after !== undefined) {
+      while (
+        start < files.length &&
+        (files[start].mtimeMs > after.mtimeMs ||
+          (files[start].mtimeMs === after.mtimeMs &&
+            files[start].path >= after.path))
+      ) start++;
+    }
+    const sessions: SessionSummary[] = [];
+    let nextCursor: string | undefined;
+    let changed = false;
+    for (let i = start; i < files.length; i++) {
+      if (sessions.length === options.limit) {
+        const last = files[i - 1];
+        nextCursor = encodeListCursor(last.mtimeMs, last.path);
+        break;
+      }
+      const file = files[i];
+      let entry = cache.get(file.path);
+      if (entry?.size !== file.size || entry.mtimeMs !== file.mtimeMs) {
+        entry = await refreshEntry(file, entry);
+        cache.set(file.path, entry);
+        changed = true;
+      }
+      if (entry.id === "") continue;
+      if (options.cwd !== undefined && entry.cwd !== options.cwd) continue;
+      const summary = summarize(entry, file.mtimeMs);
+      if (options.onlyMcp && !summary.viaMcp) continue;
+      sessions.push(summary);
+    }
+    if (changed) await this.#saveCache(cache);
+    return { sessions, nextCursor };
+  }
+
+  async #loadCache(): Promise<Map<string, CacheEntry>> {
+    if (this.#cache !== undefined) return this.#cache;
+    this.#cache = new Map();
+    if (this.#cachePath === undefined) return this.#cache;
+    const text = await readTextFileIfExists(this.#cachePath);
+    try {
+      const data = text === undefined ? undefined : JSON.parse(text);
+      if (data?.format === CACHE_FORMAT && data.codexHome === this.#codexHome) {
+        this.#cache = new Map(Object.entries(data.entries));
+      }
+    } catch {
+      // A damaged cache is rebuilt from Codex's files.
+    }
+    return this.#cache;
+  }
+
+  async #saveCache(cache: Map<string, CacheEntry>): Promise<void> {
+    if (this.#cachePath === undefined) return;
+    try {
+      await writeTextFileAtomic(
+        this.#cachePath,
+        JSON.stringify({
+          format: CACHE_FORMAT,
+          codexHome: this.#codexHome,
+          entries: Object.fromEntries(cache),
+        }),
+      );
+    } catch {
+      // Without a cache the next listing is only slower.
+    }
+  }
+}
+
+interface FileStat {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+async function statAll(paths: string[]): Promise<FileStat[]> {
+  const stats: FileStat[] = [];
+  for (let i = 0; i < paths.length; i += STAT_BATCH) {
+    const batch = paths.slice(i, i + STAT_BATCH);
+    const infos = await Promise.all(batch.map(pathInfo));
+    infos.forEach((info, j) => {
+      if (info !== undefined && !info.isDirectory) {
+        stats.push({ path: batch[j], size: info.size, mtimeMs: info.mtimeMs });
+      }
+    });
+  }
+  return stats;
+}
+
+async function refreshEntry(
+  file: FileStat,
+  previous: CacheEntry | undefined,
+): Promise<CacheEntry> {
+  // A file that shrank was rewritten: start over.
+  const reuse = previous !== undefined && previous.id !== "" &&
+      file.size >= previous.scannedTo
+    ? previous
+    : undefined;
+  try {
+    const meta = reuse === undefined
+      ? await readSessionMeta(file.path)
+      : { id: reuse.id, cwd: reuse.cwd, timestamp: reuse.startedAt };
+    if (meta === undefined) {
+      return {
+        size: file.size,
+        mtimeMs: file.mtimeMs,
+        id: "",
+        turns: 0,
+        scannedTo: 0,
+      };
+    }
+    const scan = await scanRollout(file.path, reuse?.scannedTo ?? 0);
+    return {
+      size: file.size,
+      mtimeMs: file.mtimeMs,
+      id: meta.id,
+      cwd: meta.cwd,
+      startedAt: meta.timestamp,
+      turns: (reuse?.turns ?? 0) + scan.userMessages,
+      scannedTo: scan.scannedTo,
+      firstUserMessage: reuse?.firstUserMessage ?? scan.firstUserMessage,
+    };
+  } catch {
+    // Unreadable now (permissions, vanished): skipped, retried next time.
+    return { size: -1, mtimeMs: -1, id: "", turns: 0, scannedTo: 0 };
+  }
+}
+
+function summarize(entry: CacheEntry, mtimeMs: number): SessionSummary {
+  const { text, header } = splitOriginHeader(entry.firstUserMessage ?? "");
+  const firstLine = text.trim().split("\n")[0] ?? "";
+  return {
+    sessionId: entry.id,
+    cwd: entry.cwd,
+    startedAt: entry.startedAt,
+    lastActivityAt: new Date(mtimeMs).toISOString(),
+    turns: entry.turns,
+    preview: firstLine.length > PREVIEW_CHARS
+      ? `${firstLine.slice(0, PREVIEW_CHARS - 1)}…`
+      : firstLine,
+    viaMcp: header !== undefined,
+  };
+}
+
+/**
+ * Encodes a position as an opaque cursor string.
+ *
+ * @example
+ * ```ts
+ * import { decodeCursor, encodeCursor } from "./session_index.ts";
+ * const isPage = (v: Record<string, unknown>): v is { page: number } =>
+ *   typeof v.page === "number";
+ * decodeCursor(encodeCursor({ page: 2 }), "example", isPage); // { page: 2 }
+ * ```
+ */
+export function encodeCursor(position: Record<string, unknown>): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(position));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("=", "");
+}
+
+/**
+ * Decodes a cursor from {@linkcode encodeCursor}, or fails with a clear
+ * `bad_input` error naming the tool it was meant for.
+ */
+export function decodeCursor<T>(
+  cursor: string,
+  tool: string,
+  isValid: (
+    value: Record<string, unknown>,
+  ) => value is T & Record<string, unknown>,
+): T {
+  try {
+    const bytes = Uint8Array.from(atob(cursor), (char) => char.charCodeAt(0));
+    const value = JSON.parse(new TextDecoder().decode(bytes));
+    if (typeof value === "object" && value !== null && isValid(value)) {
+      return value;
+    }
+  } catch {
+    // Reported below.
+  }
+  throw new CodexError(
+    "bad_input",
+    `cursor ${
+      JSON.stringify(cursor.slice(0, 80))
+    } is not a ${tool} cursor from this server.`,
+    {
+      hint:
+        "Pass the next_cursor of the previous page unchanged, or omit cursor for the first page.",
+    },
+  );
+}
+
+interface ListPosition {
+  m: number;
+  p: string;
+}
+
+function encodeListCursor(mtimeMs: number, path: string): string {
+  return encodeCursor({ m: mtimeMs, p: path });
+}
+
+function decodeListCursor(cursor: string): { mtimeMs: number; path: string } {
+  const position = decodeCursor(
+    cursor,
+    "codex_sessions",
+    (value): value is ListPosition & Record<string, unknown> =>
+      typeof value.m === "number" && typeof value.p === "string",
+  );
+  return { mtimeMs: position.m, path: position.p };
+}

@@ -1,0 +1,243 @@
+/**
+ * The tools that find and reread sessions in Codex's own store:
+ * `codex_sessions` (list) and `codex_session_read` (the conversation, newest
+ * turns first). Read-only: they never write to Codex's files.
+ *
+ * @module
+ */
+
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
+import { z } from "zod";
+import {
+  decodeCursor,
+  encodeCursor,
+  type SessionIndex,
+  type SessionSummary,
+} from "./codex/session_index.ts";
+import {
+  findRolloutFile,
+  readConversationPage,
+  readSessionMeta,
+} from "./codex/store.ts";
+import { CodexError } from "./errors.ts";
+import { splitOriginHeader } from "./header.ts";
+import { pathInfo } from "./runtime/fs.deno.ts";
+import { capText } from "./text_cap.ts";
+import { SESSION_ID_SCHEMA } from "./tools.ts";
+
+/** Parsed input of `codex_sessions`. */
+export interface SessionsInput {
+  cwd?: string;
+  only_mcp?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Parsed input of `codex_session_read`. */
+export interface SessionReadInput {
+  session_id: string;
+  turns?: number;
+  cursor?: string;
+}
+
+/** Input of `codex_sessions`. */
+export const SESSIONS_INPUT = {
+  cwd: z.string().optional().describe(
+    "Only sessions started in exactly this directory (absolute path). Default: all.",
+  ),
+  only_mcp: z.boolean().optional().describe(
+    "Only sessions started through this MCP server.",
+  ),
+  limit: z.number().int({ error: "limit must be a whole number" })
+    .min(1, { error: "limit must be at least 1" })
+    .max(200, { error: "limit must be at most 200" })
+    .optional().describe("At most this many sessions (default 20)."),
+  cursor: z.string().optional().describe(
+    "next_cursor from the previous page.",
+  ),
+};
+
+const SESSION_SUMMARY_OUTPUT = z.object({
+  session_id: z.string(),
+  cwd: z.string().optional(),
+  started_at: z.string().optional(),
+  last_activity_at: z.string(),
+  turns: z.number(),
+  preview: z.string(),
+  via_mcp: z.boolean(),
+  resume_command: z.string(),
+});
+
+/** Structured output of `codex_sessions`. */
+export const SESSIONS_OUTPUT = {
+  sessions: z.array(SESSION_SUMMARY_OUTPUT),
+  next_cursor: z.string().optional(),
+};
+
+/** Input of `codex_session_read`. */
+export const SESSION_READ_INPUT = {
+  session_id: SESSION_ID_SCHEMA.describe("The session to read."),
+  turns: z.number().int({ error: "turns must be a whole number" })
+    .min(1, { error: "turns must be at least 1" })
+    .max(100, { error: "turns must be at most 100" })
+    .optional().describe(
+      "How many turns (a user message and the replies to it) per page, newest first (default 10).",
+    ),
+  cursor: z.string().optional().describe(
+    "next_cursor from the previous page, for older turns.",
+  ),
+};
+
+/** Structured output of `codex_session_read`. */
+export const SESSION_READ_OUTPUT = {
+  session_id: z.string(),
+  cwd: z.string().optional(),
+  messages: z.array(z.object({
+    role: z.enum(["user", "agent"]),
+    sender: z.enum(["ai_agent", "human", "codex"]),
+    text: z.string(),
+    timestamp: z.string().optional(),
+  })).describe("Oldest first within the page."),
+  next_cursor: z.string().optional().describe(
+    "Pass back as cursor for the turns before these; absent at the start of the session.",
+  ),
+};
+
+/**
+ * Runs `codex_sessions`.
+ *
+ * @example
+ * ```ts ignore
+ * await listSessionsTool(index, { cwd: "/repo", limit: 5 });
+ * ```
+ */
+export async function listSessionsTool(
+  index: SessionIndex,
+  input: SessionsInput,
+): Promise<CallToolResult> {
+  const { sessions, nextCursor } = await index.list({
+    cwd: input.cwd,
+    onlyMcp: input.only_mcp,
+    limit: input.limit ?? 20,
+    cursor: input.cursor,
+  });
+  const structured = {
+    sessions: sessions.map(sessionOutput),
+    ...(nextCursor === undefined ? {} : { next_cursor: nextCursor }),
+  };
+  const lines = sessions.map((s) =>
+    `${s.sessionId}  ${s.lastActivityAt}  ${s.turns} turn(s)${
+      s.viaMcp ? "  [mcp]" : ""
+    }  ${s.cwd ?? "?"}\n    ${s.preview}`
+  );
+  const text = (lines.length === 0 ? "No sessions found." : lines.join("\n")) +
+    (nextCursor === undefined ? "" : `\n\nMore: pass cursor=${nextCursor}`) +
+    "\nOpen one by hand with: codex resume <session_id>";
+  return { content: [{ type: "text", text }], structuredContent: structured };
+}
+
+function sessionOutput(
+  session: SessionSummary,
+): z.infer<typeof SESSION_SUMMARY_OUTPUT> {
+  return {
+    session_id: session.sessionId,
+    cwd: session.cwd,
+    started_at: session.startedAt,
+    last_activity_at: session.lastActivityAt,
+    turns: session.turns,
+    preview: session.preview,
+    via_mcp: session.viaMcp,
+    resume_command: `codex resume ${session.sessionId}`,
+  };
+}
+
+interface ReadPosition {
+  s: string;
+  b: number;
+}
+
+/**
+ * Runs `codex_session_read`.
+ *
+ * @example
+ * ```ts ignore
+ * await readSessionTool("/home/me/.codex", 4_000_000, { session_id: "01a2…" });
+ * ```
+ */
+export async function readSessionTool(
+  codexHome: string,
+  maxBytes: number,
+  input: SessionReadInput,
+): Promise<CallToolResult> {
+  const sessionId = input.session_id.toLowerCase();
+  const before = input.cursor === undefined ? undefined : decodeCursor(
+    input.cursor,
+    "codex_session_read",
+    (value): value is ReadPosition & Record<string, unknown> =>
+      value.s === sessionId && typeof value.b === "number",
+  ).b;
+  const path = await findRolloutFile(codexHome, sessionId);
+  const info = path === undefined ? undefined : await pathInfo(path);
+  if (path === undefined || info === undefined) {
+    throw new CodexError(
+      "unknown_session",
+      `Unknown session ${sessionId}: Codex's session store (${codexHome}/sessions) has no such session.`,
+      {
+        sessionId,
+        hint: "List the sessions with codex_sessions to find the id.",
+      },
+    );
+  }
+  const meta = await readSessionMeta(path);
+  const page = await readConversationPage(path, {
+    turns: input.turns ?? 10,
+    before,
+    size: info.size,
+  });
+  // Share the size budget across the page (it travels twice in the result).
+  const perMessage = Math.max(
+    1000,
+    Math.floor(maxBytes / Math.max(1, page.messages.length)),
+  );
+  const messages = page.messages.map((message) => {
+    if (message.role === "agent") {
+      return {
+        role: "agent" as const,
+        sender: "codex" as const,
+        text: capText(message.text, perMessage, sessionId),
+        timestamp: message.timestamp,
+      };
+    }
+    const { text, header } = splitOriginHeader(message.text);
+    return {
+      role: "user" as const,
+      sender: header === undefined ? "human" as const : "ai_agent" as const,
+      text: capText(text, perMessage, sessionId),
+      timestamp: message.timestamp,
+    };
+  });
+  const nextCursor = page.nextBefore === undefined
+    ? undefined
+    : encodeCursor({ s: sessionId, b: page.nextBefore });
+  const transcript = messages.map((m) =>
+    `[${m.role === "agent" ? "codex" : `user · ${m.sender}`}] ${m.text}`
+  ).join("\n\n");
+  return {
+    content: [{
+      type: "text",
+      text:
+        `Session ${sessionId} (${meta?.cwd ?? "cwd unknown"})\n\n${
+          transcript || "(no messages)"
+        }` +
+        (nextCursor === undefined
+          ? "\n\n(start of the session)"
+          : `\n\nOlder turns: pass cursor=${nextCursor}`),
+    }],
+    structuredContent: {
+      session_id: sessionId,
+      cwd: meta?.cwd,
+      messages,
+      ...(nextCursor === undefined ? {} : { next_cursor: nextCursor }),
+    },
+  };
+}
