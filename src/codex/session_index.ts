@@ -13,8 +13,8 @@
 import { CodexError } from "../errors.ts";
 import { splitOriginHeader } from "../header.ts";
 import {
-  pathInfo,
   readTextFileIfExists,
+  statFiles,
   writeTextFileAtomic,
 } from "../runtime/fs.deno.ts";
 import { listRolloutFiles, readSessionMeta, scanRollout } from "./store.ts";
@@ -70,7 +70,6 @@ interface CacheEntry {
 
 const CACHE_FORMAT = 1;
 const PREVIEW_CHARS = 120;
-const STAT_BATCH = 256;
 
 /**
  * The session listing of one Codex home.
@@ -124,12 +123,17 @@ export class SessionIndex {
       const file = files[i];
       let entry = cache.get(file.path);
       if (entry?.size !== file.size || entry.mtimeMs !== file.mtimeMs) {
-        entry = await refreshEntry(file, entry);
+        entry = await refreshMeta(file, entry);
         cache.set(file.path, entry);
         changed = true;
       }
       if (entry.id === "") continue;
       if (options.cwd !== undefined && entry.cwd !== options.cwd) continue;
+      // Count turns only for sessions that pass the directory filter: a
+      // listing for one project never reads other projects' big files.
+      if (entry.scannedTo < file.size && await scanAppended(file.path, entry)) {
+        changed = true;
+      }
       const summary = summarize(entry, file.mtimeMs);
       if (options.onlyMcp && !summary.viaMcp) continue;
       sessions.push(summary);
@@ -178,55 +182,64 @@ interface FileStat {
 }
 
 async function statAll(paths: string[]): Promise<FileStat[]> {
+  const infos = await statFiles(paths);
   const stats: FileStat[] = [];
-  for (let i = 0; i < paths.length; i += STAT_BATCH) {
-    const batch = paths.slice(i, i + STAT_BATCH);
-    const infos = await Promise.all(batch.map(pathInfo));
-    infos.forEach((info, j) => {
-      if (info !== undefined && !info.isDirectory) {
-        stats.push({ path: batch[j], size: info.size, mtimeMs: info.mtimeMs });
-      }
-    });
-  }
+  infos.forEach((info, i) => {
+    if (info !== undefined && !info.isDirectory) {
+      stats.push({ path: paths[i], size: info.size, mtimeMs: info.mtimeMs });
+    }
+  });
   return stats;
 }
 
-async function refreshEntry(
+/**
+ * The entry for a new or changed file. Rollouts only grow, so a file at least
+ * as long as what was scanned keeps its metadata and counts; one that shrank
+ * was rewritten and is read again.
+ */
+async function refreshMeta(
   file: FileStat,
   previous: CacheEntry | undefined,
 ): Promise<CacheEntry> {
-  // A file that shrank was rewritten: start over.
-  const reuse = previous !== undefined && previous.id !== "" &&
-      file.size >= previous.scannedTo
-    ? previous
-    : undefined;
+  if (
+    previous !== undefined && previous.id !== "" &&
+    file.size >= previous.scannedTo
+  ) {
+    return { ...previous, size: file.size, mtimeMs: file.mtimeMs };
+  }
+  const unreadable = {
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+    id: "",
+    turns: 0,
+    scannedTo: 0,
+  };
   try {
-    const meta = reuse === undefined
-      ? await readSessionMeta(file.path)
-      : { id: reuse.id, cwd: reuse.cwd, timestamp: reuse.startedAt };
-    if (meta === undefined) {
-      return {
-        size: file.size,
-        mtimeMs: file.mtimeMs,
-        id: "",
-        turns: 0,
-        scannedTo: 0,
-      };
-    }
-    const scan = await scanRollout(file.path, reuse?.scannedTo ?? 0);
+    const meta = await readSessionMeta(file.path);
+    if (meta === undefined) return unreadable;
     return {
-      size: file.size,
-      mtimeMs: file.mtimeMs,
+      ...unreadable,
       id: meta.id,
       cwd: meta.cwd,
       startedAt: meta.timestamp,
-      turns: (reuse?.turns ?? 0) + scan.userMessages,
-      scannedTo: scan.scannedTo,
-      firstUserMessage: reuse?.firstUserMessage ?? scan.firstUserMessage,
     };
   } catch {
-    // Unreadable now (permissions, vanished): skipped, retried next time.
-    return { size: -1, mtimeMs: -1, id: "", turns: 0, scannedTo: 0 };
+    // Unreadable now (permissions, vanished): retried next time.
+    return { ...unreadable, size: -1, mtimeMs: -1 };
+  }
+}
+
+/** Counts the turns appended since the last scan; whether anything changed. */
+async function scanAppended(path: string, entry: CacheEntry): Promise<boolean> {
+  try {
+    const scan = await scanRollout(path, entry.scannedTo);
+    if (scan.scannedTo === entry.scannedTo) return false;
+    entry.turns += scan.userMessages;
+    entry.firstUserMessage ??= scan.firstUserMessage;
+    entry.scannedTo = scan.scannedTo;
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -13,6 +13,7 @@ import {
   stat,
   writeFile,
 } from "node:fs/promises";
+import { statSync } from "node:fs";
 import process from "node:process";
 import type { PathInfo, ReadableFile } from "./types.ts";
 
@@ -39,6 +40,31 @@ export async function listDirectory(path: string): Promise<string[]> {
     if (code === "ENOENT" || code === "ENOTDIR") return [];
     throw error;
   }
+}
+
+/** `stat` of many files at once, in synchronous slices (see fs.deno.ts). */
+export async function statFiles(
+  paths: string[],
+): Promise<(PathInfo | undefined)[]> {
+  const infos: (PathInfo | undefined)[] = [];
+  for (let i = 0; i < paths.length; i++) {
+    if (i % STAT_SLICE === STAT_SLICE - 1) await yieldToEventLoop();
+    const info = statSync(paths[i], { throwIfNoEntry: false });
+    infos.push(
+      info === undefined ? undefined : {
+        isDirectory: info.isDirectory(),
+        size: info.size,
+        mtimeMs: info.mtimeMs,
+      },
+    );
+  }
+  return infos;
+}
+
+const STAT_SLICE = 500;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Opens a file for chunked reading. */
