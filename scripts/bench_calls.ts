@@ -5,13 +5,10 @@
  *   deno task bench:calls [calls=100] [codex version=0.77.0]
  */
 
-import {
-  codexBin,
-  makeCodexHome,
-  makeProjectDir,
-} from "../tests/support/codex.ts";
-import { startFakeModel } from "../tests/support/fake_model.ts";
-import { callTool, startServer } from "../tests/support/mcp.ts";
+import { codexBin } from "../tests/support/codex.ts";
+import { startHarness } from "../tests/support/harness.ts";
+import { callTool } from "../tests/support/mcp.ts";
+import { median } from "./bench_support.ts";
 
 const calls = Number(Deno.args[0] ?? 100);
 const version = Deno.args[1] ?? "0.77.0";
@@ -21,18 +18,8 @@ function rssMiB(pid: number): number {
   return Number(status.match(/VmRSS:\s+(\d+) kB/)![1]) / 1024;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-const fake = startFakeModel();
-const codexHome = await makeCodexHome(fake.baseUrl);
-const project = await makeProjectDir();
-const server = await startServer({
-  CODEX_BIN: codexBin(version),
-  CODEX_HOME: codexHome,
-});
+const h = await startHarness(version);
+const { server, codexHome, project } = h;
 const pid = server.transport.pid!;
 try {
   // Warm-up call, so start-up allocations do not count as growth.
@@ -97,8 +84,5 @@ try {
       } MiB`,
   );
 } finally {
-  await server.close();
-  await fake.close();
-  await Deno.remove(codexHome, { recursive: true });
-  await Deno.remove(project, { recursive: true });
+  await h.close();
 }

@@ -12,14 +12,10 @@
 
 import { bundleBin, installBuildDependencies } from "./build_npm.ts";
 import { DENO_SERVER_COMMAND, startServer } from "../tests/support/mcp.ts";
+import { median } from "./bench_support.ts";
 
 const runs = Number(Deno.args[0] ?? 9);
 const root = new URL("../", import.meta.url).pathname;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 async function timeToToolsList(command: readonly string[]): Promise<number> {
   const times: number[] = [];

@@ -24,6 +24,7 @@ import {
 } from "../tests/support/codex.ts";
 import { startFakeModel } from "../tests/support/fake_model.ts";
 import { callTool, startServer } from "../tests/support/mcp.ts";
+import { median } from "./bench_support.ts";
 
 const SESSIONS = 20_000;
 const DAYS = 730;
@@ -114,11 +115,6 @@ async function generate(): Promise<{ bigId: string; someId: string }> {
   const ids = { bigId, someId };
   await Deno.writeTextFile(marker, JSON.stringify(ids));
   return ids;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Runs one measurement in a fresh process; returns [inside ms, wall ms]. */

@@ -10,7 +10,7 @@ import {
   assertStringIncludes,
 } from "./support/assert.ts";
 import { CODEX_VERSIONS, MOD_TS, processesMatching } from "./support/codex.ts";
-import { E2E, startHarness } from "./support/harness.ts";
+import { E2E, newSession, startHarness } from "./support/harness.ts";
 import { callTool, resultText } from "./support/mcp.ts";
 
 /** Polls until `check` holds or `ms` pass; returns whether it held. */
@@ -115,11 +115,7 @@ for (const version of CODEX_VERSIONS) {
     async () => {
       const h = await startHarness(version);
       try {
-        const first = await callTool(h.server.client, "codex_chat", {
-          cwd: h.project,
-          prompt: "start",
-        });
-        const sessionId = first.structuredContent?.session_id;
+        const sessionId = await newSession(h);
         const controller = new AbortController();
         let turnStarted = false;
         const call = callTool(h.server.client, "codex_chat", {

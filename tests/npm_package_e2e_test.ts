@@ -10,21 +10,9 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "./support/assert.ts";
-import {
-  CODEX_VERSIONS,
-  codexBin,
-  codexExecResumeByHand,
-  makeCodexHome,
-  makeProjectDir,
-} from "./support/codex.ts";
-import { startFakeModel } from "./support/fake_model.ts";
-import { E2E } from "./support/harness.ts";
-import {
-  callTool,
-  DENO_SERVER_COMMAND,
-  resultText,
-  startServer,
-} from "./support/mcp.ts";
+import { CODEX_VERSIONS, codexExecResumeByHand } from "./support/codex.ts";
+import { E2E, startHarness } from "./support/harness.ts";
+import { callTool, DENO_SERVER_COMMAND, resultText } from "./support/mcp.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -78,13 +66,8 @@ async function scenario(
   version: string,
   command: readonly string[],
 ): Promise<unknown[]> {
-  const fake = startFakeModel();
-  const codexHome = await makeCodexHome(fake.baseUrl);
-  const project = await makeProjectDir();
-  const server = await startServer({
-    CODEX_BIN: codexBin(version),
-    CODEX_HOME: codexHome,
-  }, command);
+  const h = await startHarness(version, {}, command);
+  const { server, codexHome, project } = h;
   const seen: unknown[] = [];
   try {
     const { tools } = await server.client.listTools();
@@ -101,7 +84,7 @@ async function scenario(
       plan: "p",
     });
     const byHand = await codexExecResumeByHand(
-      codexBin(version),
+      h.bin,
       codexHome,
       project,
       sessionId,
@@ -132,10 +115,7 @@ async function scenario(
     seen.push(...[first, second, fourth, unknown].map(anonymize));
     return seen;
   } finally {
-    await server.close();
-    await fake.close();
-    await Deno.remove(codexHome, { recursive: true });
-    await Deno.remove(project, { recursive: true });
+    await h.close();
   }
 }
 

@@ -10,7 +10,7 @@ import {
 } from "./support/assert.ts";
 import { CODEX_VERSIONS } from "./support/codex.ts";
 import type { RecordedRequest } from "./support/fake_model.ts";
-import { E2E, startHarness } from "./support/harness.ts";
+import { E2E, newSession, startHarness } from "./support/harness.ts";
 import { callTool, resultText } from "./support/mcp.ts";
 
 function overlap(a: RecordedRequest, b: RecordedRequest): boolean {
@@ -25,11 +25,7 @@ for (const version of CODEX_VERSIONS) {
     async () => {
       const h = await startHarness(version);
       try {
-        const first = await callTool(h.server.client, "codex_chat", {
-          cwd: h.project,
-          prompt: "start",
-        });
-        const sessionId = first.structuredContent?.session_id;
+        const sessionId = await newSession(h);
         const results = await Promise.all(
           ["a", "b", "c"].map((label) =>
             callTool(h.server.client, "codex_chat", {

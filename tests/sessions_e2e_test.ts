@@ -11,7 +11,7 @@ import {
   assertStringIncludes,
 } from "./support/assert.ts";
 import { CODEX_VERSIONS, codexExecResumeByHand } from "./support/codex.ts";
-import { E2E, startHarness } from "./support/harness.ts";
+import { E2E, newSession, startHarness } from "./support/harness.ts";
 import { callTool, resultText, startServer } from "./support/mcp.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -165,11 +165,7 @@ for (const version of CODEX_VERSIONS) {
       const h = await startHarness(version);
       const elsewhere = await Deno.makeTempDir({ prefix: "codex-elsewhere-" });
       try {
-        const first = await callTool(h.server.client, "codex_chat", {
-          prompt: "start",
-          cwd: h.project,
-        });
-        const sessionId = String(first.structuredContent?.session_id);
+        const sessionId = await newSession(h);
         await callTool(h.server.client, "codex_chat", {
           session_id: sessionId,
           prompt: "inferred",

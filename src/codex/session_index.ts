@@ -14,7 +14,7 @@ import { CodexError } from "../errors.ts";
 import { splitOriginHeader } from "../header.ts";
 import {
   readTextFileIfExists,
-  statFiles,
+  statFileSync,
   writeTextFileAtomic,
 } from "../runtime/fs.deno.ts";
 import { listRolloutFiles, readSessionMeta, scanRollout } from "./store.ts";
@@ -70,6 +70,8 @@ interface CacheEntry {
 
 const CACHE_FORMAT = 1;
 const PREVIEW_CHARS = 120;
+/** Synchronous stats between two yields to the event loop. */
+const STAT_SLICE = 500;
 
 /**
  * The session listing of one Codex home.
@@ -181,14 +183,18 @@ interface FileStat {
   mtimeMs: number;
 }
 
+/** Stats every file, in slices with a yield between them. */
 async function statAll(paths: string[]): Promise<FileStat[]> {
-  const infos = await statFiles(paths);
   const stats: FileStat[] = [];
-  infos.forEach((info, i) => {
+  for (let i = 0; i < paths.length; i++) {
+    if (i % STAT_SLICE === STAT_SLICE - 1) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    const info = statFileSync(paths[i]);
     if (info !== undefined && !info.isDirectory) {
       stats.push({ path: paths[i], size: info.size, mtimeMs: info.mtimeMs });
     }
-  });
+  }
   return stats;
 }
 

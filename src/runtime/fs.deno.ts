@@ -56,40 +56,27 @@ export function listDirectory(path: string): Promise<string[]> {
 }
 
 /**
- * `stat` of many files at once (`undefined` for those that are gone). Runs
- * synchronous stats in slices, yielding between them: four times faster than
- * one async stat per file, without holding the event loop for long.
+ * `stat` without a promise, or `undefined` when the path is gone. Listing a
+ * large store stats every rollout file: synchronous stats there run four
+ * times faster than one async op each (the caller yields between slices).
  *
  * @example
  * ```ts
- * import { statFiles } from "./fs.deno.ts";
- * (await statFiles(["/", "/nonexistent"]))[1]; // undefined
+ * import { statFileSync } from "./fs.deno.ts";
+ * statFileSync("/nonexistent"); // undefined
  * ```
  */
-export async function statFiles(
-  paths: string[],
-): Promise<(PathInfo | undefined)[]> {
-  const infos: (PathInfo | undefined)[] = [];
-  for (let i = 0; i < paths.length; i++) {
-    if (i % STAT_SLICE === STAT_SLICE - 1) await yieldToEventLoop();
-    try {
-      const info = Deno.statSync(paths[i]);
-      infos.push({
-        isDirectory: info.isDirectory,
-        size: info.size,
-        mtimeMs: info.mtime?.getTime() ?? 0,
-      });
-    } catch {
-      infos.push(undefined);
-    }
+export function statFileSync(path: string): PathInfo | undefined {
+  try {
+    const info = Deno.statSync(path);
+    return {
+      isDirectory: info.isDirectory,
+      size: info.size,
+      mtimeMs: info.mtime?.getTime() ?? 0,
+    };
+  } catch {
+    return undefined;
   }
-  return infos;
-}
-
-const STAT_SLICE = 500;
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /**

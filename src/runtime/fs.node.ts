@@ -42,29 +42,14 @@ export async function listDirectory(path: string): Promise<string[]> {
   }
 }
 
-/** `stat` of many files at once, in synchronous slices (see fs.deno.ts). */
-export async function statFiles(
-  paths: string[],
-): Promise<(PathInfo | undefined)[]> {
-  const infos: (PathInfo | undefined)[] = [];
-  for (let i = 0; i < paths.length; i++) {
-    if (i % STAT_SLICE === STAT_SLICE - 1) await yieldToEventLoop();
-    const info = statSync(paths[i], { throwIfNoEntry: false });
-    infos.push(
-      info === undefined ? undefined : {
-        isDirectory: info.isDirectory(),
-        size: info.size,
-        mtimeMs: info.mtimeMs,
-      },
-    );
-  }
-  return infos;
-}
-
-const STAT_SLICE = 500;
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+/** `stat` without a promise, or `undefined` when the path is gone. */
+export function statFileSync(path: string): PathInfo | undefined {
+  const info = statSync(path, { throwIfNoEntry: false });
+  return info === undefined ? undefined : {
+    isDirectory: info.isDirectory(),
+    size: info.size,
+    mtimeMs: info.mtimeMs,
+  };
 }
 
 /** Opens a file for chunked reading. */

@@ -6,7 +6,13 @@
 
 import { codexBin, makeCodexHome, makeProjectDir } from "./codex.ts";
 import { type FakeModel, startFakeModel } from "./fake_model.ts";
-import { type ServerUnderTest, startServer } from "./mcp.ts";
+import {
+  callTool,
+  DENO_SERVER_COMMAND,
+  resultText,
+  type ServerUnderTest,
+  startServer,
+} from "./mcp.ts";
 
 /** Everything a test needs, and one call to tear it down. */
 export interface Harness {
@@ -21,10 +27,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Builds a harness; `env` adds to or overrides the server's environment. */
+/**
+ * Builds a harness; `env` adds to or overrides the server's environment, and
+ * `command` starts another build of the server (default `deno run -A mod.ts`).
+ */
 export async function startHarness(
   version: string,
   env: Record<string, string> = {},
+  command: readonly string[] = DENO_SERVER_COMMAND,
 ): Promise<Harness> {
   const bin = codexBin(version);
   const fake = startFakeModel();
@@ -37,7 +47,7 @@ export async function startHarness(
     CODEX_PERSISTENT_MCP_CACHE_DIR: cacheDir,
     ...env,
   };
-  const server = await startServer(serverEnv);
+  const server = await startServer(serverEnv, command);
   return {
     version,
     bin,
@@ -58,3 +68,16 @@ export async function startHarness(
 
 /** Options for end-to-end `Deno.test`s: the SDK keeps timers we do not own. */
 export const E2E = { sanitizeOps: false, sanitizeResources: false } as const;
+
+/** Starts a session with codex_chat in the harness project; its id. */
+export async function newSession(
+  h: Harness,
+  prompt = "start",
+): Promise<string> {
+  const result = await callTool(h.server.client, "codex_chat", {
+    cwd: h.project,
+    prompt,
+  });
+  if (result.isError) throw new Error(resultText(result));
+  return String(result.structuredContent?.session_id);
+}
