@@ -17,12 +17,7 @@ import type { PathInfo, ReadableFile } from "./types.ts";
  */
 export async function pathInfo(path: string): Promise<PathInfo | undefined> {
   try {
-    const info = await Deno.stat(path);
-    return {
-      isDirectory: info.isDirectory,
-      size: info.size,
-      mtimeMs: info.mtime?.getTime() ?? 0,
-    };
+    return toPathInfo(await Deno.stat(path));
   } catch {
     return undefined;
   }
@@ -68,12 +63,7 @@ export function listDirectory(path: string): Promise<string[]> {
  */
 export function statFileSync(path: string): PathInfo | undefined {
   try {
-    const info = Deno.statSync(path);
-    return {
-      isDirectory: info.isDirectory,
-      size: info.size,
-      mtimeMs: info.mtime?.getTime() ?? 0,
-    };
+    return toPathInfo(Deno.statSync(path));
   } catch {
     return undefined;
   }
@@ -140,4 +130,12 @@ export async function writeTextFileAtomic(
   const temporary = `${path}.${Deno.pid}.tmp`;
   await Deno.writeTextFile(temporary, text);
   await Deno.rename(temporary, path);
+}
+
+function toPathInfo(info: Deno.FileInfo): PathInfo {
+  return {
+    isDirectory: info.isDirectory,
+    size: info.size,
+    mtimeMs: info.mtime?.getTime() ?? 0,
+  };
 }

@@ -13,19 +13,14 @@ import {
   stat,
   writeFile,
 } from "node:fs/promises";
-import { statSync } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import process from "node:process";
 import type { PathInfo, ReadableFile } from "./types.ts";
 
 /** What `path` is, or `undefined` when it does not exist or cannot be seen. */
 export async function pathInfo(path: string): Promise<PathInfo | undefined> {
   try {
-    const info = await stat(path);
-    return {
-      isDirectory: info.isDirectory(),
-      size: info.size,
-      mtimeMs: info.mtimeMs,
-    };
+    return toPathInfo(await stat(path));
   } catch {
     return undefined;
   }
@@ -45,11 +40,7 @@ export async function listDirectory(path: string): Promise<string[]> {
 /** `stat` without a promise, or `undefined` when the path is gone. */
 export function statFileSync(path: string): PathInfo | undefined {
   const info = statSync(path, { throwIfNoEntry: false });
-  return info === undefined ? undefined : {
-    isDirectory: info.isDirectory(),
-    size: info.size,
-    mtimeMs: info.mtimeMs,
-  };
+  return info === undefined ? undefined : toPathInfo(info);
 }
 
 /** Opens a file for chunked reading. */
@@ -89,4 +80,12 @@ export async function writeTextFileAtomic(
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, text);
   await rename(temporary, path);
+}
+
+function toPathInfo(info: Stats): PathInfo {
+  return {
+    isDirectory: info.isDirectory(),
+    size: info.size,
+    mtimeMs: info.mtimeMs,
+  };
 }
