@@ -14,21 +14,26 @@ import {
 } from "../runtime/types.ts";
 import { TextLineStream } from "../text_line_stream.ts";
 import { buildExecArgs, type ExecArgsRequest } from "./args.ts";
-import { parseEventLine, type ThreadEvent, type Usage } from "./events.ts";
+import { parseEventLine, type ThreadEvent } from "./events.ts";
 import { newTurnState, reduceTurn } from "./turn.ts";
+import {
+  describeExit,
+  readStderrTail,
+  settleTurn,
+  throwIfCancelled,
+  type TurnLimits,
+  type TurnResult,
+  TurnWatchdog,
+} from "./verdict.ts";
+
+export type { TurnResult } from "./verdict.ts";
 
 /** Everything one turn needs. */
-export interface TurnRequest extends ExecArgsRequest {
+export interface TurnRequest extends ExecArgsRequest, TurnLimits {
   /** The Codex executable (a path, or a name looked up on PATH). */
   codexBin: string;
   /** The full prompt, sent on stdin. */
   prompt: string;
-  /** End the turn after this long. */
-  timeoutMs: number;
-  /** End the turn when Codex prints no event for this long. */
-  idleTimeoutMs: number;
-  /** Ends the turn when aborted (the client cancelled the call). */
-  signal?: AbortSignal;
   /** Sees every event as it arrives (progress reporting). */
   onEvent?: (event: ThreadEvent) => void;
   /** Extra environment for Codex. */
@@ -37,22 +42,8 @@ export interface TurnRequest extends ExecArgsRequest {
   spawn?: SpawnProcess;
 }
 
-/** A completed turn. */
-export interface TurnResult {
-  /** The session the turn ran in. */
-  sessionId: string;
-  /** The last agent message. */
-  reply: string;
-  /** Token usage as Codex reports it. */
-  usage?: Usage;
-}
-
 /** How long a process group gets between SIGTERM and SIGKILL. */
 const KILL_GRACE_MS = 500;
-/** How much of Codex's stderr is kept for error messages. */
-const STDERR_TAIL_CHARS = 16_384;
-/** How much of that tail an error message quotes. */
-const STDERR_QUOTE_CHARS = 1500;
 
 const activeChildren = new Set<ChildProcess>();
 
@@ -74,13 +65,7 @@ const activeChildren = new Set<ChildProcess>();
  * ```
  */
 export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
-  if (request.signal?.aborted) {
-    throw new CodexError(
-      "cancelled",
-      "The call was cancelled before Codex started.",
-      { sessionId: request.sessionId },
-    );
-  }
+  throwIfCancelled(request.signal, request.sessionId);
   const spawn = request.spawn ?? spawnProcess;
   let child: ChildProcess;
   try {
@@ -89,36 +74,19 @@ export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
     });
   } catch (error) {
     if (error instanceof ExecutableNotFoundError) {
-      throw new CodexError(
-        "codex_missing",
-        `The Codex CLI could not be started (${error.message}).`,
-        {
-          sessionId: request.sessionId,
-          hint:
-            "Install it (npm install -g @openai/codex) or set CODEX_BIN to the absolute path of the codex executable (`which codex`).",
-        },
-      );
+      throw codexMissing(error, request.sessionId);
     }
     throw error;
   }
   activeChildren.add(child);
 
-  const state = newTurnState();
-  let stopReason: "timeout" | "idle" | "cancelled" | undefined;
   let killTimer: ReturnType<typeof setTimeout> | undefined;
-  const stop = (reason: NonNullable<typeof stopReason>): void => {
-    if (stopReason !== undefined) return;
-    stopReason = reason;
+  const watchdog = new TurnWatchdog(request, () => {
     child.killTree("SIGTERM");
     killTimer = setTimeout(() => child.killTree("SIGKILL"), KILL_GRACE_MS);
-  };
-  const started = Date.now();
-  const overallTimer = setTimeout(() => stop("timeout"), request.timeoutMs);
-  let idleTimer = setTimeout(() => stop("idle"), request.idleTimeoutMs);
-  const onAbort = (): void => stop("cancelled");
-  request.signal?.addEventListener("abort", onAbort);
-
-  const stderrTail = readTail(child.stderr, STDERR_TAIL_CHARS);
+  });
+  const state = newTurnState();
+  const stderrTail = readStderrTail(child.stderr);
   const stdinWritten = writeAndClose(child.stdin, request.prompt);
   try {
     const lines = child.stdout
@@ -127,8 +95,7 @@ export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
     // Read to the end even after a failure: closing stdout early aborts the
     // turn and truncates the session's rollout file.
     for await (const line of lines) {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => stop("idle"), request.idleTimeoutMs);
+      watchdog.touch();
       const event = parseEventLine(line);
       if (event === undefined) continue;
       reduceTurn(state, event);
@@ -136,96 +103,40 @@ export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
     }
     const exit = await child.exited;
     await stdinWritten;
-    const sessionId = state.threadId ?? request.sessionId;
-    const details = { sessionId, partialMessages: state.agentMessages };
-    const elapsedMs = Date.now() - started;
-
-    if (stopReason === "timeout") {
-      throw new CodexError(
-        "timeout",
-        `Codex timed out after ${elapsedMs} ms (timeout_ms=${request.timeoutMs}) and was stopped.`,
-        {
-          ...details,
-          hint: "Resume the session with a larger timeout_ms to continue.",
-        },
-      );
-    }
-    if (stopReason === "idle") {
-      throw new CodexError(
-        "idle",
-        `Codex printed nothing for ${request.idleTimeoutMs} ms (idle limit) and was stopped after ${elapsedMs} ms; the model endpoint may be hanging.`,
-        {
-          ...details,
-          hint:
-            "Check the model provider, then resume the session; raise CODEX_PERSISTENT_MCP_IDLE_TIMEOUT_MS if turns are legitimately silent for longer.",
-        },
-      );
-    }
-    if (stopReason === "cancelled") {
-      throw new CodexError(
-        "cancelled",
-        `The call was cancelled after ${elapsedMs} ms and Codex was stopped.`,
-        { ...details, hint: "The session can be resumed with a new call." },
-      );
-    }
-    if (
-      request.sessionId !== undefined && state.threadId !== undefined &&
-      state.threadId !== request.sessionId
-    ) {
-      throw new CodexError(
-        "session_mismatch",
-        `Codex did not resume session ${request.sessionId}: it started a different session ${state.threadId} instead (older Codex versions do this for ids they cannot find).`,
-        {
-          sessionId: request.sessionId,
-          partialMessages: state.agentMessages,
-          hint:
-            "Check the session_id, and that this server uses the same CODEX_HOME as the Codex that created it.",
-        },
-      );
-    }
-    if (state.outcome?.status === "failed") {
-      throw new CodexError(
-        "codex_failed",
-        `The Codex turn failed: ${state.outcome.message}`,
-        {
-          ...details,
-          hint:
-            "Check the model, the provider and your Codex configuration; the session can be resumed once the cause is fixed.",
-        },
-      );
-    }
-    if (state.outcome?.status === "completed" && sessionId !== undefined) {
-      return {
-        sessionId,
-        reply: state.agentMessages.at(-1) ?? "",
-        usage: state.usage,
-      };
-    }
-    const how = exit.signal !== null
-      ? `was killed by ${exit.signal}`
-      : `exited with code ${exit.code}` +
-        // Shells and the npm launcher report a signal death as 128 + signal.
-        (exit.code !== null && exit.code > 128
-          ? ` (killed by signal ${exit.code - 128}?)`
-          : "");
-    const tail = quoteStderr(await stderrTail);
-    throw new CodexError(
-      "codex_exited",
-      `Codex ${how} without finishing the turn.` +
-        (tail ? `\nCodex stderr (last lines):\n${tail}` : ""),
-      {
-        ...details,
-        hint:
-          "Read Codex's message above; run the same request with the codex CLI by hand to see more.",
-      },
-    );
+    return await settleTurn(state, {
+      requestedSessionId: request.sessionId,
+      limits: request,
+      watchdog,
+      describeEnd: async () => describeExit(exit, await stderrTail),
+    });
   } finally {
-    clearTimeout(overallTimer);
-    clearTimeout(idleTimer);
+    watchdog.dispose();
     clearTimeout(killTimer);
-    request.signal?.removeEventListener("abort", onAbort);
     activeChildren.delete(child);
   }
+}
+
+/**
+ * The error for a Codex executable that cannot be started.
+ *
+ * @example
+ * ```ts ignore
+ * throw codexMissing(new ExecutableNotFoundError("codex", "not found"));
+ * ```
+ */
+export function codexMissing(
+  error: ExecutableNotFoundError,
+  sessionId?: string,
+): CodexError {
+  return new CodexError(
+    "codex_missing",
+    `The Codex CLI could not be started (${error.message}).`,
+    {
+      sessionId,
+      hint:
+        "Install it (npm install -g @openai/codex) or set CODEX_BIN to the absolute path of the codex executable (`which codex`).",
+    },
+  );
 }
 
 /**
@@ -260,23 +171,4 @@ async function writeAndClose(
   } catch {
     // Codex exited before reading its prompt; its exit status tells why.
   }
-}
-
-/** The useful end of Codex's stderr: its message, not the backtrace after it. */
-function quoteStderr(stderr: string): string {
-  const message = stderr.split("\nStack backtrace:")[0].trim();
-  return message.length > STDERR_QUOTE_CHARS
-    ? `…${message.slice(-STDERR_QUOTE_CHARS)}`
-    : message;
-}
-
-async function readTail(
-  stream: ReadableStream<Uint8Array>,
-  maxChars: number,
-): Promise<string> {
-  let tail = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    tail = (tail + chunk).slice(-maxChars);
-  }
-  return tail;
 }

@@ -1,0 +1,257 @@
+/**
+ * How one turn ended, for both backends: the limits that can end it (a
+ * watchdog) and the result or error it comes to (a verdict).
+ *
+ * @module
+ */
+
+import { CodexError } from "../errors.ts";
+import type { ChildExit } from "../runtime/types.ts";
+import type { Usage } from "./events.ts";
+import type { TurnState } from "./turn.ts";
+
+/** A completed turn. */
+export interface TurnResult {
+  /** The session the turn ran in. */
+  sessionId: string;
+  /** The last agent message. */
+  reply: string;
+  /** Token usage as Codex reports it. */
+  usage?: Usage;
+}
+
+/** Which limit ended a turn early. */
+export type StopReason = "timeout" | "idle" | "cancelled";
+
+/** The limits of one turn. */
+export interface TurnLimits {
+  /** End the turn after this long. */
+  timeoutMs: number;
+  /** End the turn when Codex sends nothing for this long. */
+  idleTimeoutMs: number;
+  /** Ends the turn when aborted (the client cancelled the call). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Fires `onStop` once, with the first limit reached: the overall timeout, the
+ * idle timeout (re-armed by {@linkcode TurnWatchdog.touch}), or cancellation.
+ *
+ * @example
+ * ```ts
+ * import { TurnWatchdog } from "./verdict.ts";
+ * const watchdog = new TurnWatchdog({ timeoutMs: 60_000, idleTimeoutMs: 10_000 }, (reason) => {
+ *   console.log("stopping:", reason);
+ * });
+ * watchdog.touch(); // Codex said something
+ * watchdog.dispose();
+ * ```
+ */
+export class TurnWatchdog {
+  /** The limit that fired, if one did. */
+  stopReason?: StopReason;
+  /** When the turn started (ms since the epoch). */
+  readonly startedAt: number = Date.now();
+  readonly #limits: TurnLimits;
+  readonly #onStop: (reason: StopReason) => void;
+  readonly #overall: ReturnType<typeof setTimeout>;
+  #idle: ReturnType<typeof setTimeout>;
+  readonly #onAbort = (): void => this.#stop("cancelled");
+
+  /** Arms the limits. */
+  constructor(limits: TurnLimits, onStop: (reason: StopReason) => void) {
+    this.#limits = limits;
+    this.#onStop = onStop;
+    this.#overall = setTimeout(() => this.#stop("timeout"), limits.timeoutMs);
+    this.#idle = setTimeout(() => this.#stop("idle"), limits.idleTimeoutMs);
+    limits.signal?.addEventListener("abort", this.#onAbort);
+  }
+
+  /** Codex showed a sign of life: re-arm the idle limit. */
+  touch(): void {
+    clearTimeout(this.#idle);
+    this.#idle = setTimeout(
+      () => this.#stop("idle"),
+      this.#limits.idleTimeoutMs,
+    );
+  }
+
+  /** Disarms everything. */
+  dispose(): void {
+    clearTimeout(this.#overall);
+    clearTimeout(this.#idle);
+    this.#limits.signal?.removeEventListener("abort", this.#onAbort);
+  }
+
+  #stop(reason: StopReason): void {
+    if (this.stopReason !== undefined) return;
+    this.stopReason = reason;
+    this.#onStop(reason);
+  }
+}
+
+/** Throws the error for a call a cancelled signal ends before it starts. */
+export function throwIfCancelled(
+  signal: AbortSignal | undefined,
+  sessionId: string | undefined,
+): void {
+  if (signal?.aborted) {
+    throw new CodexError(
+      "cancelled",
+      "The call was cancelled before Codex started.",
+      { sessionId },
+    );
+  }
+}
+
+/** What a verdict needs besides the turn's state. */
+export interface VerdictContext {
+  /** The session the call asked to resume, if any. */
+  requestedSessionId?: string;
+  /** The turn's limits and watchdog. */
+  limits: TurnLimits;
+  watchdog: TurnWatchdog;
+  /** Says how Codex ended when the turn did not finish ("exited with code 1…"). */
+  describeEnd: () => Promise<string>;
+}
+
+/**
+ * The result of a turn, or the {@linkcode CodexError} that says why it has
+ * none: which limit fired and after how long, a different session than asked,
+ * Codex's own failure message, or how Codex ended without finishing.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await settleTurn(state, { limits, watchdog, describeEnd });
+ * ```
+ */
+export async function settleTurn(
+  state: TurnState,
+  context: VerdictContext,
+): Promise<TurnResult> {
+  const { limits, watchdog, requestedSessionId } = context;
+  const sessionId = state.threadId ?? requestedSessionId;
+  const details = { sessionId, partialMessages: state.agentMessages };
+  const elapsedMs = Date.now() - watchdog.startedAt;
+  switch (watchdog.stopReason) {
+    case "timeout":
+      throw new CodexError(
+        "timeout",
+        `Codex timed out after ${elapsedMs} ms (timeout_ms=${limits.timeoutMs}) and was stopped.`,
+        {
+          ...details,
+          hint: "Resume the session with a larger timeout_ms to continue.",
+        },
+      );
+    case "idle":
+      throw new CodexError(
+        "idle",
+        `Codex printed nothing for ${limits.idleTimeoutMs} ms (idle limit) and was stopped after ${elapsedMs} ms; the model endpoint may be hanging.`,
+        {
+          ...details,
+          hint:
+            "Check the model provider, then resume the session; raise CODEX_PERSISTENT_MCP_IDLE_TIMEOUT_MS if turns are legitimately silent for longer.",
+        },
+      );
+    case "cancelled":
+      throw new CodexError(
+        "cancelled",
+        `The call was cancelled after ${elapsedMs} ms and Codex was stopped.`,
+        { ...details, hint: "The session can be resumed with a new call." },
+      );
+  }
+  if (
+    requestedSessionId !== undefined && state.threadId !== undefined &&
+    state.threadId !== requestedSessionId
+  ) {
+    throw new CodexError(
+      "session_mismatch",
+      `Codex did not resume session ${requestedSessionId}: it started a different session ${state.threadId} instead (older Codex versions do this for ids they cannot find).`,
+      {
+        sessionId: requestedSessionId,
+        partialMessages: state.agentMessages,
+        hint:
+          "Check the session_id, and that this server uses the same CODEX_HOME as the Codex that created it.",
+      },
+    );
+  }
+  if (state.outcome?.status === "failed") {
+    throw new CodexError(
+      "codex_failed",
+      `The Codex turn failed: ${state.outcome.message}`,
+      {
+        ...details,
+        hint:
+          "Check the model, the provider and your Codex configuration; the session can be resumed once the cause is fixed.",
+      },
+    );
+  }
+  if (state.outcome?.status === "completed" && sessionId !== undefined) {
+    return {
+      sessionId,
+      reply: state.agentMessages.at(-1) ?? "",
+      usage: state.usage,
+    };
+  }
+  throw new CodexError(
+    "codex_exited",
+    `Codex ${await context.describeEnd()}`,
+    {
+      ...details,
+      hint:
+        "Read Codex's message above; run the same request with the codex CLI by hand to see more.",
+    },
+  );
+}
+
+/** How much of a process's stderr is kept for error messages. */
+const STDERR_TAIL_CHARS = 16_384;
+/** How much of that tail an error message quotes. */
+const STDERR_QUOTE_CHARS = 1500;
+
+/**
+ * "exited with code 1 without finishing the turn" and the useful end of
+ * stderr (Codex's message, not the backtrace after it).
+ *
+ * @example
+ * ```ts
+ * import { describeExit } from "./verdict.ts";
+ * describeExit({ code: null, signal: "SIGKILL" }, "");
+ * // "was killed by SIGKILL without finishing the turn."
+ * ```
+ */
+export function describeExit(exit: ChildExit, stderr: string): string {
+  const how = exit.signal !== null
+    ? `was killed by ${exit.signal}`
+    : `exited with code ${exit.code}` +
+      // Shells and the npm launcher report a signal death as 128 + signal.
+      (exit.code !== null && exit.code > 128
+        ? ` (killed by signal ${exit.code - 128}?)`
+        : "");
+  const message = stderr.split("\nStack backtrace:")[0].trim();
+  const quoted = message.length > STDERR_QUOTE_CHARS
+    ? `…${message.slice(-STDERR_QUOTE_CHARS)}`
+    : message;
+  return `${how} without finishing the turn.` +
+    (quoted ? `\nCodex stderr (last lines):\n${quoted}` : "");
+}
+
+/**
+ * Keeps the last part of a process's stderr (bounded, however much it writes).
+ *
+ * @example
+ * ```ts ignore
+ * const tail = readStderrTail(child.stderr);
+ * // … later
+ * console.log(await tail);
+ * ```
+ */
+export async function readStderrTail(
+  stream: ReadableStream<Uint8Array>,
+): Promise<string> {
+  let tail = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    tail = (tail + chunk).slice(-STDERR_TAIL_CHARS);
+  }
+  return tail;
+}
