@@ -2,7 +2,7 @@
  * Benchmark: server memory over many calls, and the time a 20 MB reply takes,
  * through the MCP client SDK against the real Codex CLI and the fake model.
  *
- *   deno task bench:calls [calls=100] [codex version=0.77.0]
+ *   deno task bench:calls [calls=100] [codex version=0.77.0] [exec|app-server]
  */
 
 import { codexBin } from "../tests/support/codex.ts";
@@ -18,7 +18,8 @@ function rssMiB(pid: number): number {
   return Number(status.match(/VmRSS:\s+(\d+) kB/)![1]) / 1024;
 }
 
-const h = await startHarness(version);
+const backend = Deno.args[2] === "app-server" ? "app-server" : "exec";
+const h = await startHarness({ version, backend, label: "" });
 const { server, codexHome, project } = h;
 const pid = server.transport.pid!;
 try {
@@ -45,7 +46,9 @@ try {
       samples.push(`${i}: ${rssMiB(pid).toFixed(1)} MiB`);
     }
   }
-  console.log(`Codex ${version}, ${calls} calls through MCP`);
+  console.log(
+    `Codex ${version}, ${backend} backend, ${calls} calls through MCP`,
+  );
   console.log(
     `  server RSS after warm-up: ${baseline.toFixed(1)} MiB; after calls ${
       samples.join(", ")

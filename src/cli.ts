@@ -6,6 +6,7 @@
 
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import process from "node:process";
+import { closeAllAppServers } from "./codex/app_server.ts";
 import { endAllTurns } from "./codex/runner.ts";
 import { loadConfig } from "./config.ts";
 import { createServer, VERSION } from "./server.ts";
@@ -27,6 +28,9 @@ Environment:
   CODEX_PERSISTENT_MCP_HEARTBEAT_MS      progress heartbeat while Codex is silent (default: 10000)
   CODEX_PERSISTENT_MCP_MAX_CONCURRENT    Codex processes at once (default: 4)
   CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES   larger replies are cut (default: 4000000)
+  CODEX_PERSISTENT_MCP_BACKEND           exec or app-server (default: exec)
+  CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS  app-server: release a session this long after its last call (default: 30000)
+  CODEX_PERSISTENT_MCP_CACHE_DIR         cache of codex_sessions (default: ~/.cache/codex-persistent-mcp)
 `;
 
 /**
@@ -68,7 +72,7 @@ export async function main(args: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       // No Codex process may outlive the server.
-      await endAllTurns();
+      await Promise.all([endAllTurns(), closeAllAppServers()]);
       await server.close().catch(() => {});
       resolve(0);
     };

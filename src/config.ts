@@ -28,6 +28,10 @@ export interface Config {
    * `~/.cache`, then `codex-persistent-mcp/`).
    */
   sessionCachePath: string;
+  /** How turns run (`CODEX_PERSISTENT_MCP_BACKEND`): `exec` or `app-server`. */
+  backend: "exec" | "app-server";
+  /** Close a session's app-server this long after its last call (`CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS`). */
+  appServerIdleMs: number;
   /** Largest reply returned whole, in UTF-8 bytes (`CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES`). */
   maxReplyBytes: number;
 }
@@ -51,6 +55,11 @@ const NUMBER_SETTINGS = {
     max: 600_000,
   },
   CODEX_PERSISTENT_MCP_MAX_CONCURRENT: { fallback: 4, min: 1, max: 64 },
+  CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS: {
+    fallback: 30_000,
+    min: 100,
+    max: 3_600_000,
+  },
   CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES: {
     fallback: 4_000_000,
     min: 1_000,
@@ -83,6 +92,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     return value;
   };
   const codexHome = codexHomeFrom(env);
+  const backend = env.CODEX_PERSISTENT_MCP_BACKEND?.trim() || "exec";
+  if (backend !== "exec" && backend !== "app-server") {
+    throw new Error(
+      `CODEX_PERSISTENT_MCP_BACKEND=${backend} is not valid: use exec or app-server (default exec).`,
+    );
+  }
   const cacheDir = env.CODEX_PERSISTENT_MCP_CACHE_DIR?.trim() ||
     `${
       env.XDG_CACHE_HOME?.trim() || `${env.HOME ?? "."}/.cache`
@@ -98,6 +113,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     heartbeatMs: number("CODEX_PERSISTENT_MCP_HEARTBEAT_MS"),
     maxConcurrent: number("CODEX_PERSISTENT_MCP_MAX_CONCURRENT"),
     maxReplyBytes: number("CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES"),
+    backend,
+    appServerIdleMs: number("CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS"),
   };
 }
 

@@ -12,7 +12,15 @@ import type {
   CallToolResult,
   ServerNotification,
 } from "@modelcontextprotocol/sdk/types";
-import { runCodexTurn, type TurnResult } from "./codex/runner.ts";
+import {
+  AppServerBackend,
+  AppServerUnavailableError,
+} from "./codex/app_server_backend.ts";
+import {
+  runCodexTurn,
+  type TurnRequest,
+  type TurnResult,
+} from "./codex/runner.ts";
 import { SessionIndex } from "./codex/session_index.ts";
 import { findRolloutFile, readSessionMeta } from "./codex/store.ts";
 import { describeEvent } from "./codex/turn.ts";
@@ -69,6 +77,16 @@ export function createServer(config: Config): McpServerType {
   );
   const calls: CallDeps = {
     config,
+    appServer: config.backend === "app-server"
+      ? new AppServerBackend({
+        codexBin: config.codexBin,
+        codexHome: config.codexHome,
+        clientName: APP_SERVER_CLIENT_NAME,
+        clientVersion: VERSION,
+        idleReleaseMs: config.appServerIdleMs,
+        requestTimeoutMs: APP_SERVER_REQUEST_TIMEOUT_MS,
+      })
+      : undefined,
     sessions: new SessionQueue(),
     limiter: new Limiter(config.maxConcurrent),
     log: (level, data) => {
@@ -131,9 +149,19 @@ async function failuresAsResults(
   }
 }
 
+/**
+ * The `clientInfo.name` given to `codex app-server`: Codex records it as the
+ * `originator` of sessions started through the app-server backend.
+ */
+export const APP_SERVER_CLIENT_NAME = "codex-persistent-mcp";
+/** How long any single app-server request may go unanswered. */
+const APP_SERVER_REQUEST_TIMEOUT_MS = 30_000;
+
 /** What every call shares. */
 interface CallDeps {
   config: Config;
+  /** The warm backend, when CODEX_PERSISTENT_MCP_BACKEND=app-server. */
+  appServer?: AppServerBackend;
   sessions: SessionQueue;
   limiter: Limiter;
   /** Logs through MCP (`notifications/message`), never to stdout. */
@@ -141,7 +169,7 @@ interface CallDeps {
 }
 
 async function callTool(
-  { config, sessions, limiter, log }: CallDeps,
+  { config, sessions, limiter, log, appServer }: CallDeps,
   tool: ToolDefinition,
   input: Record<string, unknown>,
   context: CallContext,
@@ -161,10 +189,10 @@ async function callTool(
         `Queued: ${limiter.running} Codex processes already running (CODEX_PERSISTENT_MCP_MAX_CONCURRENT=${config.maxConcurrent})`,
       );
     }
-    return await limiter.run(() => {
+    return await limiter.run(async () => {
       progress.report("Starting Codex");
       log("info", `${tool.name}: running Codex in ${cwd} for ${sessionLabel}`);
-      return runCodexTurn({
+      const request: TurnRequest = {
         codexBin: config.codexBin,
         cwd,
         prompt,
@@ -182,7 +210,20 @@ async function callTool(
             log("warning", `${tool.name}: ${message}`);
           }
         },
-      });
+      };
+      if (appServer !== undefined) {
+        try {
+          return await appServer.runTurn(request);
+        } catch (error) {
+          if (!(error instanceof AppServerUnavailableError)) throw error;
+          // A call never fails because of the backend choice.
+          log(
+            "warning",
+            `${tool.name}: ${error.message}; running this call with codex exec instead`,
+          );
+        }
+      }
+      return await runCodexTurn(request);
     });
   };
   try {

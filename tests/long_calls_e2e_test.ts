@@ -9,8 +9,8 @@ import {
   assertMatch,
   assertStringIncludes,
 } from "./support/assert.ts";
-import { CODEX_VERSIONS, MOD_TS, processesMatching } from "./support/codex.ts";
-import { E2E, newSession, startHarness } from "./support/harness.ts";
+import { codexProcesses, MOD_TS } from "./support/codex.ts";
+import { E2E, newSession, startHarness, TARGETS } from "./support/harness.ts";
 import { callTool, resultText } from "./support/mcp.ts";
 
 /** Polls until `check` holds or `ms` pass; returns whether it held. */
@@ -23,12 +23,12 @@ async function eventually(check: () => boolean, ms: number): Promise<boolean> {
   return check();
 }
 
-for (const version of CODEX_VERSIONS) {
+for (const target of TARGETS) {
   Deno.test(
-    `[codex ${version}] a call longer than the client's timeout completes thanks to progress`,
+    `${target.label} a call longer than the client's timeout completes thanks to progress`,
     E2E,
     async () => {
-      const h = await startHarness(version, {
+      const h = await startHarness(target, {
         CODEX_PERSISTENT_MCP_HEARTBEAT_MS: "300",
       });
       try {
@@ -68,10 +68,10 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] the server logs calls through MCP logging`,
+    `${target.label} the server logs calls through MCP logging`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       try {
         const { LoggingMessageNotificationSchema } = await import(
           "@modelcontextprotocol/sdk/types.js"
@@ -110,10 +110,10 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] cancelling a call ends Codex within 1 s and the session resumes`,
+    `${target.label} cancelling a call ends Codex within 1 s and the session resumes`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       try {
         const sessionId = await newSession(h);
         const controller = new AbortController();
@@ -132,12 +132,12 @@ for (const version of CODEX_VERSIONS) {
           await eventually(() => turnStarted, 10_000),
           "the turn never started",
         );
-        assert(processesMatching(h.project).length > 0);
+        assert(codexProcesses(h.codexHome).length > 0);
         controller.abort();
         assert(await rejected, "the client's call should reject on abort");
         assert(
           await eventually(
-            () => processesMatching(h.project).length === 0,
+            () => codexProcesses(h.codexHome).length === 0,
             1000,
           ),
           "Codex still runs 1 s after cancel",
@@ -158,10 +158,10 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] the idle watchdog stops a silent Codex and says so`,
+    `${target.label} the idle watchdog stops a silent Codex and says so`,
     E2E,
     async () => {
-      const h = await startHarness(version, {
+      const h = await startHarness(target, {
         CODEX_PERSISTENT_MCP_IDLE_TIMEOUT_MS: "1500",
       });
       try {
@@ -174,7 +174,7 @@ for (const version of CODEX_VERSIONS) {
         assertStringIncludes(text, "failed (idle)");
         assertStringIncludes(text, "printed nothing for 1500 ms");
         assertMatch(text, /session_id: [0-9a-f-]{36}/);
-        assertEquals(processesMatching(h.project), []);
+        assertEquals(codexProcesses(h.codexHome), []);
       } finally {
         await h.close();
       }
@@ -182,10 +182,10 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] Codex killed from outside is reported as such`,
+    `${target.label} Codex killed from outside is reported as such`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       try {
         let turnStarted = false;
         const call = callTool(h.server.client, "codex_chat", {
@@ -200,7 +200,7 @@ for (const version of CODEX_VERSIONS) {
           await eventually(() => turnStarted, 10_000),
           "the turn never started",
         );
-        for (const pid of processesMatching(h.project)) {
+        for (const pid of codexProcesses(h.codexHome)) {
           Deno.kill(pid, "SIGKILL");
         }
         const result = await call;
@@ -217,10 +217,10 @@ for (const version of CODEX_VERSIONS) {
 
   for (const ending of ["stdin closed", "SIGTERM"] as const) {
     Deno.test(
-      `[codex ${version}] ${ending} mid-call: the server ends every Codex process, then exits`,
+      `${target.label} ${ending} mid-call: the server ends every Codex process, then exits`,
       E2E,
       async () => {
-        const h = await startHarness(version);
+        const h = await startHarness(target);
         const server = new Deno.Command(Deno.execPath(), {
           args: ["run", "-A", MOD_TS],
           env: h.env,
@@ -261,13 +261,13 @@ for (const version of CODEX_VERSIONS) {
             seen += chunk;
             if (seen.includes("Codex started the turn")) break;
           }
-          assert(processesMatching(h.project).length > 0);
+          assert(codexProcesses(h.codexHome).length > 0);
           if (ending === "stdin closed") await writer.close();
           else server.kill("SIGTERM");
           const status = await server.status;
           assertEquals(status.code, 0);
           assertEquals(
-            processesMatching(h.project),
+            codexProcesses(h.codexHome),
             [],
             "a Codex process outlived the server",
           );
@@ -284,10 +284,10 @@ for (const version of CODEX_VERSIONS) {
   }
 
   Deno.test(
-    `[codex ${version}] the concurrency cap queues calls and says so`,
+    `${target.label} the concurrency cap queues calls and says so`,
     E2E,
     async () => {
-      const h = await startHarness(version, {
+      const h = await startHarness(target, {
         CODEX_PERSISTENT_MCP_MAX_CONCURRENT: "1",
       });
       try {
@@ -323,10 +323,10 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] a 20 MB reply is cut with a note; the connection survives`,
+    `${target.label} a 20 MB reply is cut with a note; the connection survives`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       try {
         const result = await callTool(h.server.client, "codex_chat", {
           cwd: h.project,

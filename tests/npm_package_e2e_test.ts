@@ -10,8 +10,8 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "./support/assert.ts";
-import { CODEX_VERSIONS, codexExecResumeByHand } from "./support/codex.ts";
-import { E2E, startHarness } from "./support/harness.ts";
+import { codexExecResumeByHand } from "./support/codex.ts";
+import { E2E, startHarness, type Target, TARGETS } from "./support/harness.ts";
 import { callTool, DENO_SERVER_COMMAND, resultText } from "./support/mcp.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -63,10 +63,10 @@ async function installPackedBin(): Promise<{ bin: string; dir: string }> {
  * one error. Session ids are replaced by placeholders so runs compare.
  */
 async function scenario(
-  version: string,
+  target: Target,
   command: readonly string[],
 ): Promise<unknown[]> {
-  const h = await startHarness(version, {}, command);
+  const h = await startHarness(target, {}, command);
   const { server, codexHome, project } = h;
   const seen: unknown[] = [];
   try {
@@ -83,6 +83,7 @@ async function scenario(
       requirements: "r",
       plan: "p",
     });
+    await h.releaseSessions();
     const byHand = await codexExecResumeByHand(
       h.bin,
       codexHome,
@@ -153,14 +154,15 @@ Deno.test(
   },
 );
 
-for (const version of CODEX_VERSIONS) {
+// The npm bin and deno run with the default backend, on each Codex version.
+for (const target of TARGETS.filter((t) => t.backend === "exec")) {
   Deno.test(
-    `[codex ${version}] the installed npm bin and deno run give the same results`,
+    `[codex ${target.version}] the installed npm bin and deno run give the same results`,
     E2E,
     async () => {
       const { bin } = await packedBin();
-      const viaNpm = await scenario(version, [bin]);
-      const viaDeno = await scenario(version, DENO_SERVER_COMMAND);
+      const viaNpm = await scenario(target, [bin]);
+      const viaDeno = await scenario(target, DENO_SERVER_COMMAND);
       assertEquals(viaNpm, viaDeno);
     },
   );

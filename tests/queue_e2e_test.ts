@@ -8,9 +8,8 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "./support/assert.ts";
-import { CODEX_VERSIONS } from "./support/codex.ts";
 import type { RecordedRequest } from "./support/fake_model.ts";
-import { E2E, newSession, startHarness } from "./support/harness.ts";
+import { E2E, newSession, startHarness, TARGETS } from "./support/harness.ts";
 import { callTool, resultText } from "./support/mcp.ts";
 
 function overlap(a: RecordedRequest, b: RecordedRequest): boolean {
@@ -18,12 +17,12 @@ function overlap(a: RecordedRequest, b: RecordedRequest): boolean {
     b.startedAt < (a.endedAt ?? Infinity);
 }
 
-for (const version of CODEX_VERSIONS) {
+for (const target of TARGETS) {
   Deno.test(
-    `[codex ${version}] concurrent calls on one session are serialized in order, none lost`,
+    `${target.label} concurrent calls on one session are serialized in order, none lost`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       try {
         const sessionId = await newSession(h);
         const results = await Promise.all(
@@ -61,10 +60,10 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] different sessions run in parallel`,
+    `${target.label} different sessions run in parallel`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       try {
         const results = await Promise.all(
           ["one", "two"].map((label) =>

@@ -8,8 +8,8 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "./support/assert.ts";
-import { CODEX_VERSIONS, codexExecResumeByHand } from "./support/codex.ts";
-import { E2E, type Harness, startHarness } from "./support/harness.ts";
+import { codexExecResumeByHand } from "./support/codex.ts";
+import { E2E, type Harness, startHarness, TARGETS } from "./support/harness.ts";
 import { callTool, resultText } from "./support/mcp.ts";
 
 interface Listed {
@@ -76,12 +76,12 @@ async function handMadeSession(
   return stdout.match(/"thread_id":"([0-9a-f-]{36})"/)![1];
 }
 
-for (const version of CODEX_VERSIONS) {
+for (const target of TARGETS) {
   Deno.test(
-    `[codex ${version}] codex_sessions lists sessions by cwd with preview, turns and origin`,
+    `${target.label} codex_sessions lists sessions by cwd with preview, turns and origin`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       const other = await Deno.makeTempDir({ prefix: "codex-other-" });
       try {
         const a = await chat(h, {
@@ -122,10 +122,10 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] codex_sessions pages with limit and cursor; bad cursors get clear errors`,
+    `${target.label} codex_sessions pages with limit and cursor; bad cursors get clear errors`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       try {
         const ids = [];
         for (const label of ["one", "two", "three"]) {
@@ -160,10 +160,10 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] corrupt and truncated rollout files are skipped`,
+    `${target.label} corrupt and truncated rollout files are skipped`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       try {
         const good = await chat(h, { cwd: h.project, prompt: "good session" });
         const day = `${h.codexHome}/sessions/2025/01/02`;
@@ -213,15 +213,16 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] codex_session_read shows MCP and hand-typed turns, newest first, page by page`,
+    `${target.label} codex_session_read shows MCP and hand-typed turns, newest first, page by page`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       try {
         const id = await chat(h, { cwd: h.project, prompt: "turn 1" });
         for (const n of [2, 3, 4]) {
           await chat(h, { session_id: id, prompt: `turn ${n}` });
         }
+        await h.releaseSessions();
         const byHand = await codexExecResumeByHand(
           h.bin,
           h.codexHome,

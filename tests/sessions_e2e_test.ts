@@ -10,18 +10,18 @@ import {
   assertMatch,
   assertStringIncludes,
 } from "./support/assert.ts";
-import { CODEX_VERSIONS, codexExecResumeByHand } from "./support/codex.ts";
-import { E2E, newSession, startHarness } from "./support/harness.ts";
+import { codexExecResumeByHand } from "./support/codex.ts";
+import { E2E, newSession, startHarness, TARGETS } from "./support/harness.ts";
 import { callTool, resultText, startServer } from "./support/mcp.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-for (const version of CODEX_VERSIONS) {
+for (const target of TARGETS) {
   Deno.test(
-    `[codex ${version}] lists every tool with input and output schemas`,
+    `${target.label} lists every tool with input and output schemas`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       try {
         const { tools } = await h.server.client.listTools();
         const byName = new Map(tools.map((tool) => [tool.name, tool]));
@@ -81,10 +81,10 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] new session, MCP resume, hand resume, fresh server resume`,
+    `${target.label} new session, MCP resume, hand resume, fresh server resume`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       try {
         const first = await callTool(h.server.client, "codex_chat", {
           prompt: "hello there",
@@ -120,6 +120,7 @@ for (const version of CODEX_VERSIONS) {
           "ECHO turns=2",
         );
 
+        await h.releaseSessions();
         const byHand = await codexExecResumeByHand(
           h.bin,
           h.codexHome,
@@ -159,10 +160,10 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] resume without cwd runs in the session's recorded directory; an explicit cwd wins`,
+    `${target.label} resume without cwd runs in the session's recorded directory; an explicit cwd wins`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       const elsewhere = await Deno.makeTempDir({ prefix: "codex-elsewhere-" });
       try {
         const sessionId = await newSession(h);
@@ -186,10 +187,10 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] plan and review tools (and their old names) build headed prompts`,
+    `${target.label} plan and review tools (and their old names) build headed prompts`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       try {
         const plan = await callTool(h.server.client, "codex_plan", {
           cwd: h.project,
@@ -265,10 +266,10 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] model and reasoning_effort reach the model; the origin header reaches Codex after the text`,
+    `${target.label} model and reasoning_effort reach the model; the origin header reaches Codex after the text`,
     E2E,
     async () => {
-      const h = await startHarness(version, {
+      const h = await startHarness(target, {
         CODEX_PERSISTENT_MCP_ORIGIN: "planner-agent",
       });
       try {
@@ -314,10 +315,10 @@ for (const version of CODEX_VERSIONS) {
   );
 
   Deno.test(
-    `[codex ${version}] a 300 KB prompt and a prompt that looks like a flag stay text`,
+    `${target.label} a 300 KB prompt and a prompt that looks like a flag stay text`,
     E2E,
     async () => {
-      const h = await startHarness(version);
+      const h = await startHarness(target);
       try {
         const big = "big prompt\n" + "y".repeat(300 * 1024);
         const bigResult = await callTool(h.server.client, "codex_chat", {

@@ -102,6 +102,8 @@ export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
       request.onEvent?.(event);
     }
     const exit = await child.exited;
+    // Codex may leave orphans in sessions of their own (shell snapshots).
+    child.killTree("SIGKILL");
     await stdinWritten;
     return await settleTurn(state, {
       requestedSessionId: request.sessionId,
@@ -157,6 +159,7 @@ export async function endAllTurns(): Promise<void> {
   }, KILL_GRACE_MS);
   await Promise.all(children.map((child) => child.exited));
   clearTimeout(killTimer);
+  for (const child of children) child.killTree("SIGKILL");
 }
 
 async function writeAndClose(

@@ -9,6 +9,7 @@ import {
   type ChildProcess,
   ExecutableNotFoundError,
   type SpawnOptions,
+  TREE_MARKER_VARIABLE,
 } from "./types.ts";
 
 /**
@@ -28,11 +29,12 @@ export function spawnProcess(
   args: string[],
   options: SpawnOptions = {},
 ): ChildProcess {
+  const marker = `${TREE_MARKER_VARIABLE}=${Deno.pid}-${++spawnCount}`;
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(command, {
       args,
-      env: options.env,
+      env: { ...options.env, [TREE_MARKER_VARIABLE]: marker.split("=")[1] },
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
@@ -60,12 +62,38 @@ export function spawnProcess(
     stderr: child.stderr,
     exited,
     killTree(signal) {
-      if (done) return;
-      try {
-        Deno.kill(-child.pid, signal);
-      } catch {
-        // The group is already gone.
+      // The group id is only ours while the child lives; the marker always is.
+      const targets = done ? [] : [-child.pid];
+      targets.push(...processesWithMarker(`${marker}\0`));
+      for (const pid of targets) {
+        try {
+          Deno.kill(pid, signal);
+        } catch {
+          // Already gone.
+        }
       }
     },
   };
+}
+
+let spawnCount = 0;
+
+/** Pids whose environment holds `entry` (none where there is no /proc). */
+function processesWithMarker(entry: string): number[] {
+  const pids: number[] = [];
+  try {
+    for (const { name } of Deno.readDirSync("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        if (Deno.readTextFileSync(`/proc/${name}/environ`).includes(entry)) {
+          pids.push(Number(name));
+        }
+      } catch {
+        // It ended while we looked, or is not ours to read.
+      }
+    }
+  } catch {
+    // No /proc (macOS): the process group alone is signalled.
+  }
+  return pids;
 }

@@ -6,6 +6,7 @@
  */
 
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { Readable, Writable } from "node:stream";
 import {
@@ -13,6 +14,7 @@ import {
   type ChildProcess,
   ExecutableNotFoundError,
   type SpawnOptions,
+  TREE_MARKER_VARIABLE,
 } from "./types.ts";
 
 /** Starts a child in a new process group, like the Deno version. */
@@ -21,8 +23,13 @@ export function spawnProcess(
   args: string[],
   options: SpawnOptions = {},
 ): ChildProcess {
+  const markerValue = `${process.pid}-${++spawnCount}`;
   const child = spawn(command, args, {
-    env: options.env ? { ...process.env, ...options.env } : process.env,
+    env: {
+      ...process.env,
+      ...options.env,
+      [TREE_MARKER_VARIABLE]: markerValue,
+    },
     stdio: ["pipe", "pipe", "pipe"],
     detached: true,
   });
@@ -46,12 +53,38 @@ export function spawnProcess(
     stderr: Readable.toWeb(child.stderr!) as ReadableStream<Uint8Array>,
     exited,
     killTree(signal) {
-      if (done) return;
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        // The group is already gone.
+      // The group id is only ours while the child lives; the marker always is.
+      const targets = done ? [] : [-pid];
+      targets.push(
+        ...processesWithMarker(`${TREE_MARKER_VARIABLE}=${markerValue}\0`),
+      );
+      for (const target of targets) {
+        try {
+          process.kill(target, signal);
+        } catch {
+          // Already gone.
+        }
       }
     },
   };
+}
+
+let spawnCount = 0;
+
+/** Pids whose environment holds `entry` (none where there is no /proc). */
+function processesWithMarker(entry: string): number[] {
+  let names: string[];
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return []; // No /proc (macOS): the process group alone is signalled.
+  }
+  return names.filter((name) => {
+    if (!/^\d+$/.test(name)) return false;
+    try {
+      return readFileSync(`/proc/${name}/environ`, "utf8").includes(entry);
+    } catch {
+      return false; // It ended while we looked, or is not ours to read.
+    }
+  }).map(Number);
 }

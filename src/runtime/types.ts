@@ -27,8 +27,9 @@ export interface ChildProcess {
   /** Settles when the child has exited. */
   readonly exited: Promise<ChildExit>;
   /**
-   * Signals the whole process group: the child and everything it started
-   * (the npm `codex` wrapper runs the native binary, which runs shells).
+   * Signals the child and everything it started (the npm `codex` wrapper
+   * runs the native binary, which runs shells), even after the child itself
+   * has exited and left orphans behind.
    */
   killTree(signal: "SIGTERM" | "SIGKILL"): void;
 }
@@ -87,3 +88,11 @@ export interface ReadableFile {
   /** Closes the file. */
   close(): void | Promise<void>;
 }
+
+/**
+ * Set in every child's environment with a value unique to that child, so its
+ * whole tree can be found and ended: Codex starts some helpers in sessions of
+ * their own (0.169.0's shell snapshot), out of reach of a process-group
+ * signal, and they outlive their parent as orphans.
+ */
+export const TREE_MARKER_VARIABLE = "CODEX_PERSISTENT_MCP_TREE";

@@ -85,16 +85,25 @@ export async function codexExecResumeByHand(
   };
 }
 
-/** Pids of running processes whose command line contains `needle`. */
-export function processesMatching(needle: string): number[] {
+/**
+ * Pids of the Codex processes (launcher, native binary, what they run) with
+ * this CODEX_HOME in their environment: every Codex process a test's server
+ * started, whichever backend. The servers themselves (Deno) do not count.
+ */
+export function codexProcesses(codexHome: string): number[] {
+  const marker = `CODEX_HOME=${codexHome}\0`;
   const pids: number[] = [];
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     try {
-      const cmdline = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`);
+      const environ = Deno.readTextFileSync(`/proc/${entry.name}/environ`);
       const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const exe = Deno.readLinkSync(`/proc/${entry.name}/exe`);
       // Zombies (state Z) are already dead.
-      if (cmdline.includes(needle) && !/^\d+ \(.*\) Z/.test(stat)) {
+      if (
+        environ.includes(marker) && exe !== Deno.execPath() &&
+        !/^\d+ \(.*\) Z/.test(stat)
+      ) {
         pids.push(Number(entry.name));
       }
     } catch {

@@ -4,7 +4,12 @@
  * started through the MCP client SDK.
  */
 
-import { codexBin, makeCodexHome, makeProjectDir } from "./codex.ts";
+import {
+  CODEX_VERSIONS,
+  codexBin,
+  makeCodexHome,
+  makeProjectDir,
+} from "./codex.ts";
 import { type FakeModel, startFakeModel } from "./fake_model.ts";
 import {
   callTool,
@@ -14,9 +19,36 @@ import {
   startServer,
 } from "./mcp.ts";
 
+/** The backends every end-to-end test runs against. */
+export const BACKENDS = ["exec", "app-server"] as const;
+
+/** One Codex version with one backend. */
+export interface Target {
+  version: string;
+  backend: typeof BACKENDS[number];
+  /** For test names: `[codex 0.77.0 · exec]`. */
+  label: string;
+}
+
+/** Every version × backend pair. */
+export const TARGETS: readonly Target[] = CODEX_VERSIONS.flatMap((version) =>
+  BACKENDS.map((backend) => ({
+    version,
+    backend,
+    label: `[codex ${version} · ${backend}]`,
+  }))
+);
+
+/**
+ * The app-server backend's idle window in tests: short, so that a session is
+ * released for hand-run `codex exec resume` soon after our last call.
+ */
+const TEST_APP_SERVER_IDLE_MS = 300;
+
 /** Everything a test needs, and one call to tear it down. */
 export interface Harness {
   version: string;
+  backend: Target["backend"];
   bin: string;
   fake: FakeModel;
   codexHome: string;
@@ -24,6 +56,8 @@ export interface Harness {
   server: ServerUnderTest;
   /** Server environment, for starting further server processes. */
   env: Record<string, string>;
+  /** Waits until the server has released its sessions to other writers. */
+  releaseSessions(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,10 +66,11 @@ export interface Harness {
  * `command` starts another build of the server (default `deno run -A mod.ts`).
  */
 export async function startHarness(
-  version: string,
+  target: Target,
   env: Record<string, string> = {},
   command: readonly string[] = DENO_SERVER_COMMAND,
 ): Promise<Harness> {
+  const { version, backend } = target;
   const bin = codexBin(version);
   const fake = startFakeModel();
   const codexHome = await makeCodexHome(fake.baseUrl);
@@ -45,17 +80,27 @@ export async function startHarness(
     CODEX_BIN: bin,
     CODEX_HOME: codexHome,
     CODEX_PERSISTENT_MCP_CACHE_DIR: cacheDir,
+    CODEX_PERSISTENT_MCP_BACKEND: backend,
+    CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS: String(TEST_APP_SERVER_IDLE_MS),
     ...env,
   };
   const server = await startServer(serverEnv, command);
   return {
     version,
+    backend,
     bin,
     fake,
     codexHome,
     project,
     server,
     env: serverEnv,
+    async releaseSessions() {
+      if (backend === "app-server") {
+        await new Promise((resolve) =>
+          setTimeout(resolve, TEST_APP_SERVER_IDLE_MS + 700)
+        );
+      }
+    },
     async close() {
       await server.close();
       await fake.close();
