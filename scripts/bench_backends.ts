@@ -1,0 +1,103 @@
+/**
+ * Benchmark: the exec and app-server backends side by side, through MCP with
+ * the real Codex CLI and the fake model: median latency of new-session and
+ * resume calls, six sessions in parallel, memory of the Codex processes held,
+ * and raw `codex exec resume` for comparison.
+ *
+ *   deno task bench:backends [codex version=both]
+ */
+
+import {
+  CODEX_VERSIONS,
+  codexExecResumeByHand,
+  codexProcesses,
+} from "../tests/support/codex.ts";
+import {
+  BACKENDS,
+  newSession,
+  startHarness,
+} from "../tests/support/harness.ts";
+import { callTool } from "../tests/support/mcp.ts";
+import { median } from "./bench_support.ts";
+
+const versions = Deno.args[0] ? [Deno.args[0]] : CODEX_VERSIONS;
+const RUNS = 7;
+
+function rssMiB(pids: number[]): number {
+  let kib = 0;
+  for (const pid of pids) {
+    try {
+      const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+      kib += Number(status.match(/VmRSS:\s+(\d+) kB/)?.[1] ?? 0);
+    } catch {
+      // Gone.
+    }
+  }
+  return kib / 1024;
+}
+
+async function time(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+for (const version of versions) {
+  const rawResume: number[] = [];
+  for (const backend of BACKENDS) {
+    const h = await startHarness({ version, backend, label: "" }, {
+      CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS: "60000",
+    });
+    try {
+      const created: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        created.push(await time(() => newSession(h)));
+      }
+      const sessionId = await newSession(h);
+      const resumed: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        resumed.push(
+          await time(() =>
+            callTool(h.server.client, "codex_chat", {
+              session_id: sessionId,
+              prompt: `resume ${i}`,
+            })
+          ),
+        );
+      }
+      const held = rssMiB(codexProcesses(h.codexHome));
+      const parallel = await time(() =>
+        Promise.all(Array.from({ length: 6 }, (_, i) => newSession(h, `p${i}`)))
+      );
+      if (backend === "exec") {
+        for (let i = 0; i < RUNS; i++) {
+          rawResume.push(
+            await time(() =>
+              codexExecResumeByHand(
+                h.bin,
+                h.codexHome,
+                h.project,
+                sessionId,
+                `raw ${i}`,
+              )
+            ),
+          );
+        }
+      }
+      console.log(
+        `Codex ${version} ${backend.padEnd(10)} new session ${
+          median(created).toFixed(0)
+        } ms, ` +
+          `resume ${median(resumed).toFixed(0)} ms, 6 parallel new sessions ${
+            parallel.toFixed(0)
+          } ms, ` +
+          `Codex processes held after the resumes ${held.toFixed(0)} MiB`,
+      );
+    } finally {
+      await h.close();
+    }
+  }
+  console.log(
+    `Codex ${version} raw codex exec resume ${median(rawResume).toFixed(0)} ms`,
+  );
+}
