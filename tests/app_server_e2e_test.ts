@@ -10,7 +10,7 @@ import {
 } from "./support/assert.ts";
 import { codexExecResumeByHand, codexProcesses } from "./support/codex.ts";
 import { E2E, newSession, startHarness, TARGETS } from "./support/harness.ts";
-import { callTool, resultText } from "./support/mcp.ts";
+import { callTool, collectLogs, resultText } from "./support/mcp.ts";
 
 /** The app-server processes (launcher and native binary) of a harness. */
 function appServers(codexHome: string): number[] {
@@ -42,16 +42,7 @@ for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
       await Deno.chmod(wrapper, 0o755);
       const h = await startHarness(target, { CODEX_BIN: wrapper });
       try {
-        const { LoggingMessageNotificationSchema } = await import(
-          "@modelcontextprotocol/sdk/types.js"
-        );
-        const logs: string[] = [];
-        h.server.client.setNotificationHandler(
-          LoggingMessageNotificationSchema,
-          (n: { params: { data: unknown } }) => {
-            logs.push(String(n.params.data));
-          },
-        );
+        const logs = collectLogs(h.server.client);
         const result = await callTool(h.server.client, "codex_chat", {
           cwd: h.project,
           prompt: "fallback please",

@@ -11,7 +11,7 @@ import {
 } from "./support/assert.ts";
 import { codexProcesses, MOD_TS } from "./support/codex.ts";
 import { E2E, newSession, startHarness, TARGETS } from "./support/harness.ts";
-import { callTool, resultText } from "./support/mcp.ts";
+import { callTool, collectLogs, resultText } from "./support/mcp.ts";
 
 /** Polls until `check` holds or `ms` pass; returns whether it held. */
 async function eventually(check: () => boolean, ms: number): Promise<boolean> {
@@ -73,16 +73,7 @@ for (const target of TARGETS) {
     async () => {
       const h = await startHarness(target);
       try {
-        const { LoggingMessageNotificationSchema } = await import(
-          "@modelcontextprotocol/sdk/types.js"
-        );
-        const logs: string[] = [];
-        h.server.client.setNotificationHandler(
-          LoggingMessageNotificationSchema,
-          (n: { params: { data: unknown } }) => {
-            logs.push(String(n.params.data));
-          },
-        );
+        const logs = collectLogs(h.server.client);
         await callTool(h.server.client, "codex_chat", {
           cwd: h.project,
           prompt: "log me",

@@ -7,6 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Client as ClientType } from "@modelcontextprotocol/sdk/client/index";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { StdioClientTransport as StdioClientTransportType } from "@modelcontextprotocol/sdk/client/stdio";
+import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { MOD_TS } from "./codex.ts";
 
@@ -79,4 +80,16 @@ export async function callTool(
     undefined,
     options,
   ) as CallToolResult;
+}
+
+/** Collects what the server logs through MCP (`notifications/message`). */
+export function collectLogs(client: ClientType): string[] {
+  const logs: string[] = [];
+  client.setNotificationHandler(
+    LoggingMessageNotificationSchema,
+    (notification: { params: { data: unknown } }) => {
+      logs.push(String(notification.params.data));
+    },
+  );
+  return logs;
 }
