@@ -64,3 +64,24 @@ export class CodexError extends Error {
     this.hint = details.hint;
   }
 }
+
+/**
+ * The error for a session id that Codex's store does not hold.
+ *
+ * @example
+ * ```ts
+ * import { unknownSession } from "./errors.ts";
+ * unknownSession("/home/me/.codex", "01a2…", "Check the id.").kind; // "unknown_session"
+ * ```
+ */
+export function unknownSession(
+  codexHome: string,
+  sessionId: string,
+  hint: string,
+): CodexError {
+  return new CodexError(
+    "unknown_session",
+    `Unknown session ${sessionId}: Codex's session store (${codexHome}/sessions) has no such session.`,
+    { sessionId, hint },
+  );
+}

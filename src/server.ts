@@ -25,7 +25,7 @@ import { SessionIndex } from "./codex/session_index.ts";
 import { findRolloutFile, readSessionMeta } from "./codex/store.ts";
 import { describeEvent } from "./codex/turn.ts";
 import type { Config } from "./config.ts";
-import { CodexError } from "./errors.ts";
+import { CodexError, unknownSession } from "./errors.ts";
 import { withOriginHeader } from "./header.ts";
 import { Limiter } from "./limiter.ts";
 import { pathInfo } from "./runtime/fs.deno.ts";
@@ -268,14 +268,10 @@ async function resolveSessionCwd(
   if (input.session_id !== undefined) {
     const rollout = await findRolloutFile(config.codexHome, input.session_id);
     if (rollout === undefined) {
-      throw new CodexError(
-        "unknown_session",
-        `Unknown session ${input.session_id}: Codex's session store (${config.codexHome}/sessions) has no such session.`,
-        {
-          sessionId: input.session_id,
-          hint:
-            "Check the id (it is returned by every call), or omit session_id to start a new session. If the session was made with another Codex home, set CODEX_HOME for this server.",
-        },
+      throw unknownSession(
+        config.codexHome,
+        input.session_id,
+        "Check the id (it is returned by every call), or omit session_id to start a new session. If the session was made with another Codex home, set CODEX_HOME for this server.",
       );
     }
     if (input.cwd !== undefined) return await checkDirectory(input.cwd);

@@ -19,7 +19,7 @@ import {
   readConversationPage,
   readSessionMeta,
 } from "./codex/store.ts";
-import { CodexError } from "./errors.ts";
+import { unknownSession } from "./errors.ts";
 import { splitOriginHeader } from "./header.ts";
 import { pathInfo } from "./runtime/fs.deno.ts";
 import { capText } from "./text_cap.ts";
@@ -179,13 +179,10 @@ export async function readSessionTool(
   const path = await findRolloutFile(codexHome, sessionId);
   const info = path === undefined ? undefined : await pathInfo(path);
   if (path === undefined || info === undefined) {
-    throw new CodexError(
-      "unknown_session",
-      `Unknown session ${sessionId}: Codex's session store (${codexHome}/sessions) has no such session.`,
-      {
-        sessionId,
-        hint: "List the sessions with codex_sessions to find the id.",
-      },
+    throw unknownSession(
+      codexHome,
+      sessionId,
+      "List the sessions with codex_sessions to find the id.",
     );
   }
   const meta = await readSessionMeta(path);

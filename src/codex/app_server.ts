@@ -8,6 +8,7 @@
  */
 
 import { spawnProcess } from "../runtime/process.deno.ts";
+import { KILL_GRACE_MS, terminateTree } from "../runtime/terminate.ts";
 import type {
   ChildExit,
   ChildProcess,
@@ -46,8 +47,6 @@ export interface AppServerOptions {
   env?: Record<string, string>;
   spawn?: SpawnProcess;
 }
-
-const KILL_GRACE_MS = 500;
 
 const liveConnections = new Set<AppServerConnection>();
 
@@ -203,8 +202,7 @@ export class AppServerConnection {
 
   /** Ends the process tree at once. */
   kill(): void {
-    this.#child.killTree("SIGTERM");
-    setTimeout(() => this.#child.killTree("SIGKILL"), KILL_GRACE_MS);
+    terminateTree(this.#child);
   }
 
   async #send(message: Record<string, unknown>): Promise<void> {

@@ -12,6 +12,7 @@ import {
   ExecutableNotFoundError,
   type SpawnProcess,
 } from "../runtime/types.ts";
+import { terminateTree } from "../runtime/terminate.ts";
 import { TextLineStream } from "../text_line_stream.ts";
 import { buildExecArgs, type ExecArgsRequest } from "./args.ts";
 import { parseEventLine, type ThreadEvent } from "./events.ts";
@@ -41,9 +42,6 @@ export interface TurnRequest extends ExecArgsRequest, TurnLimits {
   /** How to start the process; defaults to the runtime's. */
   spawn?: SpawnProcess;
 }
-
-/** How long a process group gets between SIGTERM and SIGKILL. */
-const KILL_GRACE_MS = 500;
 
 const activeChildren = new Set<ChildProcess>();
 
@@ -80,10 +78,8 @@ export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
   }
   activeChildren.add(child);
 
-  let killTimer: ReturnType<typeof setTimeout> | undefined;
   const watchdog = new TurnWatchdog(request, () => {
-    child.killTree("SIGTERM");
-    killTimer = setTimeout(() => child.killTree("SIGKILL"), KILL_GRACE_MS);
+    terminateTree(child);
   });
   const state = newTurnState();
   const stderrTail = readStderrTail(child.stderr);
@@ -113,7 +109,6 @@ export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
     });
   } finally {
     watchdog.dispose();
-    clearTimeout(killTimer);
     activeChildren.delete(child);
   }
 }
@@ -152,14 +147,7 @@ export function codexMissing(
  * ```
  */
 export async function endAllTurns(): Promise<void> {
-  const children = [...activeChildren];
-  for (const child of children) child.killTree("SIGTERM");
-  const killTimer = setTimeout(() => {
-    for (const child of children) child.killTree("SIGKILL");
-  }, KILL_GRACE_MS);
-  await Promise.all(children.map((child) => child.exited));
-  clearTimeout(killTimer);
-  for (const child of children) child.killTree("SIGKILL");
+  await Promise.all([...activeChildren].map(terminateTree));
 }
 
 async function writeAndClose(
