@@ -3,9 +3,13 @@
  * MCP, so Codex (and a human reading the session later) can tell it from the
  * user's own messages.
  *
- * It goes **after** the text: Codex previews a session by its first message's
- * first line (the `codex resume` picker), which then shows what the session is
- * about instead of the same header for every session.
+ * It goes **after** the text: a session is previewed by its first message
+ * (the `codex resume` picker, `codex_sessions`), which then shows what the
+ * session is about instead of the same header for every session. Where the
+ * picker lists a session (the app-server backend), the first message carries
+ * no header at all: the thread's developer instructions hold it instead
+ * ({@linkcode originInstructions}), since Codex 0.77.0's picker shows the whole
+ * message on one line.
  *
  * @module
  */
@@ -35,7 +39,29 @@ export interface OriginHeader {
  * ```
  */
 export function withOriginHeader(text: string, header: OriginHeader): string {
-  return `${text}\n\n${HEADER_BEGIN}\norigin=${oneLine(header.origin)}\ntool=${
+  return `${text}\n\n${headerBlock(header)}`;
+}
+
+/**
+ * Developer instructions for a thread whose first message goes without a
+ * header: the header block (so readers still find the origin) and what it
+ * means for the model.
+ *
+ * @example
+ * ```ts
+ * import { originInstructions, splitOriginHeader } from "./header.ts";
+ * const note = originInstructions({ origin: "agent A", tool: "codex_plan" });
+ * splitOriginHeader(note).header; // { origin: "agent A", tool: "codex_plan" }
+ * ```
+ */
+export function originInstructions(header: OriginHeader): string {
+  return `${
+    headerBlock(header)
+  }This session was started by an AI agent through the codex-persistent-mcp MCP server (origin and tool above): its first user message comes from that agent, not from a human. Later user messages that end with such an MCP_CONTEXT block come from an AI agent too; messages without one come from the human user.\n`;
+}
+
+function headerBlock(header: OriginHeader): string {
+  return `${HEADER_BEGIN}\norigin=${oneLine(header.origin)}\ntool=${
     oneLine(header.tool)
   }\nsender=ai_agent\n${HEADER_END}\n`;
 }

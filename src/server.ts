@@ -26,7 +26,6 @@ import { findRolloutFile, readSessionMeta } from "./codex/store.ts";
 import { describeEvent } from "./codex/turn.ts";
 import type { Config } from "./config.ts";
 import { CodexError, unknownSession } from "./errors.ts";
-import { withOriginHeader } from "./header.ts";
 import { Limiter } from "./limiter.ts";
 import { pathInfo } from "./runtime/fs.deno.ts";
 import { SessionQueue } from "./session_queue.ts";
@@ -180,10 +179,6 @@ async function callTool(
   const progress = progressReporter(context, config.heartbeatMs);
   const runTurn = async (): Promise<TurnResult> => {
     const cwd = await resolveSessionCwd(config, common);
-    const prompt = withOriginHeader(tool.buildPrompt(input), {
-      origin: config.origin,
-      tool: tool.name,
-    });
     if (limiter.full) {
       progress.report(
         `Queued: ${limiter.running} Codex processes already running (CODEX_PERSISTENT_MCP_MAX_CONCURRENT=${config.maxConcurrent})`,
@@ -195,7 +190,8 @@ async function callTool(
       const request: TurnRequest = {
         codexBin: config.codexBin,
         cwd,
-        prompt,
+        prompt: tool.buildPrompt(input),
+        origin: { origin: config.origin, tool: tool.name },
         sessionId: common.session_id,
         model: common.model,
         reasoningEffort: common.reasoning_effort,

@@ -36,6 +36,7 @@ const base = {
   codexBin: "codex",
   cwd: "/p",
   prompt: "hi",
+  origin: { origin: "test", tool: "codex_chat" },
   timeoutMs: 10_000,
   idleTimeoutMs: 10_000,
 };

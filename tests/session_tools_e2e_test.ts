@@ -263,7 +263,15 @@ for (const target of TARGETS) {
           oldest.messages.filter((m) => m.role === "user").map((m) => m.text),
           ["turn 1"],
         );
+        assertEquals(oldest.messages[0].sender, "ai_agent");
         assertEquals(oldest.next_cursor, undefined);
+        // A page that ends on the first turn says it is the start.
+        const whole = await read(h, { session_id: id, turns: 5 });
+        assertEquals(whole.next_cursor, undefined);
+        assertEquals(
+          whole.messages.filter((m) => m.role === "user").map((m) => m.sender),
+          ["ai_agent", "ai_agent", "ai_agent", "ai_agent", "human"],
+        );
         assert(
           !oldest.messages.some((m) => m.text.includes("MCP_CONTEXT")),
           "the header is stripped",

@@ -266,7 +266,7 @@ for (const target of TARGETS) {
   );
 
   Deno.test(
-    `${target.label} model and reasoning_effort reach the model; the origin header reaches Codex after the text`,
+    `${target.label} model and reasoning_effort reach the model; the origin header reaches Codex (after the text, or in the instructions of a thread the picker lists)`,
     E2E,
     async () => {
       const h = await startHarness(target, {
@@ -288,15 +288,33 @@ for (const target of TARGETS) {
         const request = h.fake.requests.at(-1)!;
         assertEquals(request.model, "gpt-5.1-codex");
         assertEquals(request.effort, "high");
+        const header =
+          "<<<MCP_CONTEXT_BEGIN>>>\norigin=planner-agent\ntool=codex_chat\nsender=ai_agent\n<<<MCP_CONTEXT_END>>>";
         const sent = request.userMessages.at(-1)!;
-        assert(
-          sent.startsWith("which model?\n"),
-          "the user's text comes first, for the session preview",
-        );
-        assertStringIncludes(
-          sent,
-          "<<<MCP_CONTEXT_BEGIN>>>\norigin=planner-agent\ntool=codex_chat\nsender=ai_agent\n<<<MCP_CONTEXT_END>>>",
-        );
+        if (target.backend === "app-server") {
+          // The picker lists these sessions: their first message stays clean.
+          assertEquals(sent, "which model?");
+          assert(
+            request.developerMessages.some((m) => m.includes(header)),
+            "the header travels in the thread's developer instructions",
+          );
+        } else {
+          assert(
+            sent.startsWith("which model?\n"),
+            "the user's text comes first, for the session preview",
+          );
+          assertStringIncludes(sent, header);
+        }
+
+        // Every later turn carries the header after its text.
+        const resumed = await callTool(h.server.client, "codex_chat", {
+          session_id: String(result.structuredContent?.session_id),
+          prompt: "and now?",
+        });
+        assert(!resumed.isError, resultText(resumed));
+        const later = h.fake.requests.at(-1)!.userMessages.at(-1)!;
+        assert(later.startsWith("and now?\n"), later);
+        assertStringIncludes(later, header);
 
         // Without overrides Codex's own defaults apply.
         const plain = await callTool(h.server.client, "codex_chat", {

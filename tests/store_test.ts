@@ -1,6 +1,12 @@
-/** Codex's session store: finding a session by id and reading its first line. */
+/** Codex's session store: finding a session by id, reading its first line, scanning and paging its messages. */
 
-import { findRolloutFile, readSessionMeta } from "../src/codex/store.ts";
+import {
+  findRolloutFile,
+  readConversationPage,
+  readSessionMeta,
+  scanRollout,
+} from "../src/codex/store.ts";
+import { originInstructions, splitOriginHeader } from "../src/header.ts";
 import { assertEquals } from "./support/assert.ts";
 
 async function storeWith(files: Record<string, string>): Promise<string> {
@@ -90,5 +96,87 @@ Deno.test("readSessionMeta reads a 40 KB first line and rejects files that are n
     assertEquals(await readSessionMeta(`${home}/c.jsonl`), undefined);
   } finally {
     await Deno.remove(home, { recursive: true });
+  }
+});
+
+/** A rollout as the app-server backend leaves it: the origin in developer instructions. */
+function appServerRollout(): string[] {
+  const item = (role: string, text: string) =>
+    JSON.stringify({
+      timestamp: "2026-11-24T10:00:00Z",
+      type: "response_item",
+      payload: {
+        type: "message",
+        role,
+        content: [{
+          type: role === "assistant" ? "output_text" : "input_text",
+          text,
+        }],
+      },
+    }) + "\n";
+  return [
+    JSON.stringify({ type: "session_meta", payload: { id: "x", cwd: "/p" } }) +
+    "\n",
+    item(
+      "developer",
+      originInstructions({ origin: "agent A", tool: "codex_plan" }),
+    ),
+    item(
+      "user",
+      "<environment_context>\n  <cwd>/p</cwd>\n</environment_context>",
+    ),
+    item("user", "first"),
+    item("assistant", "reply 1"),
+    // Codex may repeat developer instructions later; only the leading one counts.
+    item(
+      "developer",
+      originInstructions({ origin: "agent B", tool: "codex_chat" }),
+    ),
+    item("user", "second, typed by hand"),
+    item("assistant", "reply 2"),
+  ];
+}
+
+Deno.test("an origin kept in developer instructions goes back onto the first message only", async () => {
+  const lines = appServerRollout();
+  const path = await Deno.makeTempFile();
+  try {
+    // Codex has written the note but not yet the message it belongs to.
+    await Deno.writeTextFile(path, lines.slice(0, 3).join(""));
+    const partial = await scanRollout(path, 0);
+    assertEquals(partial.userMessages, 0);
+    assertEquals(partial.scannedTo, lines[0].length, "the note is rescanned");
+
+    await Deno.writeTextFile(path, lines.join(""));
+    const rest = await scanRollout(path, partial.scannedTo);
+    assertEquals(rest.userMessages, 2);
+    assertEquals(splitOriginHeader(rest.firstUserMessage!), {
+      text: "first",
+      header: { origin: "agent A", tool: "codex_plan" },
+    });
+
+    const size = (await Deno.stat(path)).size;
+    const newest = await readConversationPage(path, { turns: 1, size });
+    assertEquals(newest.messages.map((m) => m.text), [
+      "second, typed by hand",
+      "reply 2",
+    ]);
+    const oldest = await readConversationPage(path, {
+      turns: 1,
+      size,
+      before: newest.nextBefore,
+    });
+    assertEquals(oldest.nextBefore, undefined, "nothing older than turn 1");
+    assertEquals(splitOriginHeader(oldest.messages[0].text).header, {
+      origin: "agent A",
+      tool: "codex_plan",
+    });
+    const whole = await readConversationPage(path, { turns: 10, size });
+    assertEquals(
+      whole.messages.map((m) => splitOriginHeader(m.text).header?.origin),
+      ["agent A", undefined, undefined, undefined],
+    );
+  } finally {
+    await Deno.remove(path);
   }
 });

@@ -13,6 +13,7 @@
  */
 
 import { CodexError } from "../errors.ts";
+import { originInstructions, withOriginHeader } from "../header.ts";
 import { pathInfo, readTextFileIfExists } from "../runtime/fs.deno.ts";
 import { ExecutableNotFoundError } from "../runtime/types.ts";
 import {
@@ -159,7 +160,12 @@ export class AppServerBackend {
       const { thread } = await connection.request<{ thread: { id: string } }>(
         sessionId === undefined ? "thread/start" : "thread/resume",
         sessionId === undefined
-          ? { ...threadParams, cwd: request.cwd }
+          ? {
+            ...threadParams,
+            cwd: request.cwd,
+            // Keeps the first message, the picker's preview, header-free.
+            developerInstructions: originInstructions(request.origin),
+          }
           : { ...threadParams, threadId: sessionId },
       );
       if (sessionId !== undefined && thread.id !== sessionId) {
@@ -286,7 +292,12 @@ export class AppServerBackend {
         "turn/start",
         {
           threadId,
-          input: [{ type: "text", text: request.prompt }],
+          input: [{
+            type: "text",
+            text: request.sessionId === undefined
+              ? request.prompt
+              : withOriginHeader(request.prompt, request.origin),
+          }],
           cwd: request.cwd,
           ...(request.model === undefined ? {} : { model: request.model }),
           ...(request.reasoningEffort === undefined

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { type OriginHeader, splitOriginHeader } from "../header.ts";
+
 /** One message of a conversation. */
 export interface ConversationMessage {
   /** Who wrote it: the user (or a calling agent), or Codex. */
@@ -16,6 +18,15 @@ export interface ConversationMessage {
 }
 
 /**
+ * The origin a thread's developer instructions carry (the app-server backend
+ * records it there so the first message stays header-free).
+ */
+export interface OriginNote {
+  role: "origin";
+  header: OriginHeader;
+}
+
+/**
  * Codex sends its own context (environment, AGENTS.md, skills) as user
  * messages too; those are not part of the conversation.
  */
@@ -24,7 +35,8 @@ function isCodexContext(text: string): boolean {
 }
 
 /**
- * The message a rollout line records, or `undefined` for every other line
+ * The message a rollout line records, the origin note of a developer message
+ * that carries an origin header, or `undefined` for every other line
  * (metadata, events, context, lines that do not parse).
  *
  * @example
@@ -40,7 +52,7 @@ function isCodexContext(text: string): boolean {
  */
 export function parseRolloutLine(
   line: string,
-): ConversationMessage | undefined {
+): ConversationMessage | OriginNote | undefined {
   // Cheap filter first: a long session has many MB of other records.
   if (!line.includes('"response_item"') || !line.includes('"message"')) {
     return undefined;
@@ -55,12 +67,16 @@ export function parseRolloutLine(
   if (record?.type !== "response_item" || payload?.type !== "message") {
     return undefined;
   }
-  if (payload.role !== "user" && payload.role !== "assistant") return undefined;
   const text = (Array.isArray(payload.content) ? payload.content : [])
     .map((part: { text?: unknown }) =>
       typeof part?.text === "string" ? part.text : ""
     )
     .join("");
+  if (payload.role === "developer") {
+    const { header } = splitOriginHeader(text);
+    return header === undefined ? undefined : { role: "origin", header };
+  }
+  if (payload.role !== "user" && payload.role !== "assistant") return undefined;
   if (payload.role === "user" && isCodexContext(text)) return undefined;
   return {
     role: payload.role === "user" ? "user" : "agent",

@@ -13,6 +13,7 @@ import {
   type SpawnProcess,
 } from "../runtime/types.ts";
 import { terminateTree } from "../runtime/terminate.ts";
+import { type OriginHeader, withOriginHeader } from "../header.ts";
 import { TextLineStream } from "../text_line_stream.ts";
 import { buildExecArgs, type ExecArgsRequest } from "./args.ts";
 import { parseEventLine, type ThreadEvent } from "./events.ts";
@@ -33,8 +34,10 @@ export type { TurnResult } from "./verdict.ts";
 export interface TurnRequest extends ExecArgsRequest, TurnLimits {
   /** The Codex executable (a path, or a name looked up on PATH). */
   codexBin: string;
-  /** The full prompt, sent on stdin. */
+  /** The prompt, without the origin header. */
   prompt: string;
+  /** Who sent it; each backend records it where Codex keeps it best. */
+  origin: OriginHeader;
   /** Sees every event as it arrives (progress reporting). */
   onEvent?: (event: ThreadEvent) => void;
   /** Extra environment for Codex. */
@@ -56,6 +59,7 @@ const activeChildren = new Set<ChildProcess>();
  *   codexBin: "codex",
  *   cwd: "/path/to/repo",
  *   prompt: "Summarise this repository",
+ *   origin: { origin: "planner", tool: "codex_chat" },
  *   timeoutMs: 600_000,
  *   idleTimeoutMs: 300_000,
  * });
@@ -83,7 +87,10 @@ export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
   });
   const state = newTurnState();
   const stderrTail = readStderrTail(child.stderr);
-  const stdinWritten = writeAndClose(child.stdin, request.prompt);
+  const stdinWritten = writeAndClose(
+    child.stdin,
+    withOriginHeader(request.prompt, request.origin),
+  );
   try {
     const lines = child.stdout
       .pipeThrough(new TextDecoderStream())

@@ -5,7 +5,9 @@
  * @module
  */
 
+import { type OriginHeader, withOriginHeader } from "../header.ts";
 import { listDirectory, openFile } from "../runtime/fs.deno.ts";
+import type { ReadableFile } from "../runtime/types.ts";
 import { type ConversationMessage, parseRolloutLine } from "./rollout.ts";
 
 /** Codex's home: `CODEX_HOME`, else `~/.codex`. */
@@ -145,6 +147,8 @@ export interface RolloutScan {
 /**
  * Scans the complete lines of a rollout file from byte `from`. Rollouts only
  * grow, so a caller that remembers `scannedTo` rescans only what was appended.
+ * An origin header kept in the developer instructions before the first user
+ * message is put back after that message's text, as the exec backend writes it.
  *
  * @example
  * ```ts ignore
@@ -158,6 +162,7 @@ export async function scanRollout(
   from: number,
 ): Promise<RolloutScan> {
   const scan: RolloutScan = { userMessages: 0, scannedTo: from };
+  let leadingOrigin: { header: OriginHeader; at: number } | undefined;
   const file = await openFile(path);
   try {
     const decoder = new TextDecoder();
@@ -176,9 +181,16 @@ export async function scanRollout(
         pending.push(buffer.subarray(lineStart, newline));
         const message = parseRolloutLine(decoder.decode(concat(pending)));
         pending = [];
-        if (message?.role === "user") {
+        if (message?.role === "origin" && scan.userMessages === 0) {
+          leadingOrigin ??= {
+            header: message.header,
+            at: position + lineStart,
+          };
+        } else if (message?.role === "user") {
           scan.userMessages++;
-          scan.firstUserMessage ??= message.text;
+          scan.firstUserMessage ??= leadingOrigin === undefined
+            ? message.text
+            : withOriginHeader(message.text, leadingOrigin.header);
         }
         lineStart = newline + 1;
         scan.scannedTo = position + lineStart;
@@ -188,6 +200,10 @@ export async function scanRollout(
     }
   } finally {
     await file.close();
+  }
+  // Rescan the note with the message Codex has not written yet.
+  if (leadingOrigin !== undefined && scan.userMessages === 0) {
+    scan.scannedTo = leadingOrigin.at;
   }
   return scan;
 }
@@ -200,12 +216,12 @@ export interface ConversationPage {
   nextBefore?: number;
 }
 
-const TAIL_CHUNK_BYTES = 256 * 1024;
-
 /**
  * Reads the last `turns` turns (a user message and what followed it) that end
  * before byte `before` (default: the end of the file), reading the file
- * backwards so the cost follows the size of the page, not of the session.
+ * backwards so the cost follows the size of the page, not of the session. A
+ * page that reaches the session's first message puts back the origin header
+ * its developer instructions kept (see {@linkcode scanRollout}).
  *
  * @example
  * ```ts ignore
@@ -223,53 +239,81 @@ export async function readConversationPage(
 ): Promise<ConversationPage> {
   const newestFirst: ConversationMessage[] = [];
   let turns = 0;
+  // Set once the page is full: where the next, older page ends.
+  let nextBefore: number | undefined;
+  // An origin note with no message before it (so far, reading backwards).
+  let leadingOrigin: OriginHeader | undefined;
   const file = await openFile(path);
   try {
-    const decoder = new TextDecoder();
-    let end = Math.min(options.before ?? options.size, options.size);
-    // Bytes of the line that straddles the chunk boundary (its end part).
-    let carry: Uint8Array = new Uint8Array(0);
-    while (end > 0) {
-      const start = Math.max(0, end - TAIL_CHUNK_BYTES);
-      const chunk = new Uint8Array(end - start);
-      let filled = 0;
-      while (filled < chunk.length) {
-        const read = await file.read(chunk.subarray(filled), start + filled);
-        if (read === null) break;
-        filled += read;
+    const end = Math.min(options.before ?? options.size, options.size);
+    for await (const { line, start } of linesBackwards(file, end)) {
+      const record = parseRolloutLine(line);
+      if (record === undefined) continue;
+      if (record.role === "origin") {
+        leadingOrigin = record.header;
+        // A full page keeps the note with the message it belongs to.
+        if (nextBefore !== undefined) nextBefore = start;
+        continue;
       }
-      const bytes = concat([chunk.subarray(0, filled), carry]);
-      // Lines wholly inside `bytes`, newest first; the first (partial unless
-      // at the file start) is carried into the next, older chunk.
-      let lineEnd = bytes.length;
-      for (
-        let newline = bytes.lastIndexOf(10, lineEnd - 1);
-        newline !== -1;
-        newline = bytes.lastIndexOf(10, lineEnd - 1)
-      ) {
-        const message = parseRolloutLine(
-          decoder.decode(bytes.subarray(newline + 1, lineEnd)),
-        );
-        lineEnd = newline;
-        if (message === undefined) continue;
-        newestFirst.push(message);
-        if (message.role === "user" && ++turns === options.turns) {
-          return {
-            messages: newestFirst.reverse(),
-            nextBefore: start + newline + 1,
-          };
-        }
-        if (lineEnd === 0) break;
+      if (nextBefore !== undefined) {
+        return { messages: newestFirst.reverse(), nextBefore };
       }
-      carry = bytes.slice(0, lineEnd);
-      end = start;
+      leadingOrigin = undefined;
+      newestFirst.push(record);
+      if (record.role === "user" && ++turns === options.turns) {
+        nextBefore = start;
+      }
     }
-    const first = parseRolloutLine(decoder.decode(carry));
-    if (first !== undefined) newestFirst.push(first);
   } finally {
     await file.close();
   }
+  // The start of the session: nothing older.
+  const first = newestFirst.findLast((message) => message.role === "user");
+  if (first !== undefined && leadingOrigin !== undefined) {
+    first.text = withOriginHeader(first.text, leadingOrigin);
+  }
   return { messages: newestFirst.reverse() };
+}
+
+const TAIL_CHUNK_BYTES = 256 * 1024;
+
+/** The lines of a file that end at or before byte `end`, newest first. */
+async function* linesBackwards(
+  file: ReadableFile,
+  end: number,
+): AsyncGenerator<{ line: string; start: number }> {
+  const decoder = new TextDecoder();
+  // Bytes of the line that straddles the chunk boundary (its end part).
+  let carry: Uint8Array = new Uint8Array(0);
+  while (end > 0) {
+    const start = Math.max(0, end - TAIL_CHUNK_BYTES);
+    const chunk = new Uint8Array(end - start);
+    let filled = 0;
+    while (filled < chunk.length) {
+      const read = await file.read(chunk.subarray(filled), start + filled);
+      if (read === null) break;
+      filled += read;
+    }
+    const bytes = concat([chunk.subarray(0, filled), carry]);
+    // Lines wholly inside `bytes`; the first (partial unless at the file
+    // start) is carried into the next, older chunk.
+    let lineEnd = bytes.length;
+    for (
+      let newline = bytes.lastIndexOf(10, lineEnd - 1);
+      newline !== -1;
+      newline = bytes.lastIndexOf(10, lineEnd - 1)
+    ) {
+      yield {
+        line: decoder.decode(bytes.subarray(newline + 1, lineEnd)),
+        start: start + newline + 1,
+      };
+      lineEnd = newline;
+      if (lineEnd === 0) break;
+    }
+    carry = bytes.slice(0, lineEnd);
+    end = start;
+  }
+  if (carry.length > 0) yield { line: decoder.decode(carry), start: 0 };
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -18,6 +18,8 @@ export interface RecordedRequest {
   effort?: string;
   /** The user's messages (Codex's own context messages left out). */
   userMessages: string[];
+  /** Every developer message (Codex's own and the thread's instructions). */
+  developerMessages: string[];
   startedAt: number;
   endedAt?: number;
 }
@@ -36,10 +38,16 @@ interface InputItem {
   content?: { type?: string; text?: string }[];
 }
 
-function userMessages(input: InputItem[]): string[] {
+function messagesOf(input: InputItem[], role: string): string[] {
   return input
-    .filter((item) => item.role === "user")
-    .map((item) => (item.content ?? []).map((part) => part.text ?? "").join(""))
+    .filter((item) => item.role === role)
+    .map((item) =>
+      (item.content ?? []).map((part) => part.text ?? "").join("")
+    );
+}
+
+function userMessages(input: InputItem[]): string[] {
+  return messagesOf(input, "user")
     // Codex's own context (environment, AGENTS.md) is sent as user messages too.
     .filter((text) => !text.startsWith("<") && !text.startsWith("# AGENTS.md"));
 }
@@ -74,6 +82,7 @@ export function startFakeModel(): FakeModel {
         model: body.model,
         effort: body.reasoning?.effort,
         userMessages: users,
+        developerMessages: messagesOf(body.input ?? [], "developer"),
         startedAt: Date.now(),
       };
       requests.push(record);

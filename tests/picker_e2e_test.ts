@@ -1,0 +1,125 @@
+/**
+ * What a user sees in Codex's own `codex resume` picker: sessions made through
+ * the app-server backend are listed in their cwd, previewed by the user's
+ * text, never by our header. Drives the real TUI in tmux and reads the screen.
+ */
+
+import { assert } from "./support/assert.ts";
+import { CODEX_VERSIONS, codexProcesses } from "./support/codex.ts";
+import { E2E, newSession, startHarness } from "./support/harness.ts";
+
+/** A tmux server of our own, so tests never touch the user's sessions. */
+const TMUX_SOCKET = "codex-persistent-mcp-tests";
+
+function hasTmux(): boolean {
+  try {
+    new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
+      .outputSync();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function tmux(...args: string[]): Promise<string> {
+  const output = await new Deno.Command("tmux", {
+    args: ["-L", TMUX_SOCKET, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    throw new Error(
+      `tmux ${args[0]} failed: ${new TextDecoder().decode(output.stderr)}`,
+    );
+  }
+  return new TextDecoder().decode(output.stdout);
+}
+
+/**
+ * Opens the picker and returns its screen once `expected` shows. Codex 0.77.0
+ * first asks whether to trust the folder: Enter accepts its default.
+ */
+async function pickerScreen(
+  name: string,
+  command: string[],
+  env: { codexHome: string; cwd: string },
+  expected: string,
+): Promise<string> {
+  await tmux(
+    "new-session",
+    "-d",
+    "-s",
+    name,
+    "-x",
+    "160",
+    "-y",
+    "40",
+    "-c",
+    env.cwd,
+    "-e",
+    `CODEX_HOME=${env.codexHome}`,
+    ...command,
+  );
+  let screen = "";
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    screen = await tmux("capture-pane", "-p", "-t", name);
+    if (
+      screen.includes("Resume a previous session") && screen.includes(expected)
+    ) {
+      return screen;
+    }
+    if (screen.includes("Press enter to continue")) {
+      await tmux("send-keys", "-t", name, "Enter");
+    }
+  }
+  throw new Error(`the picker never showed "${expected}"; screen:\n${screen}`);
+}
+
+async function closePicker(name: string, codexHome: string): Promise<void> {
+  await tmux("kill-session", "-t", name).catch(() => {});
+  const deadline = Date.now() + 5_000;
+  while (codexProcesses(codexHome).length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+for (const version of CODEX_VERSIONS) {
+  Deno.test({
+    name:
+      `[codex ${version} · app-server] the codex resume picker lists the session in its cwd, previewed by the user's text`,
+    ...E2E,
+    // .ci/run installs tmux and counts its absence as a failure.
+    ignore: !hasTmux(),
+    async fn() {
+      const h = await startHarness({
+        version,
+        backend: "app-server",
+        label: "",
+      });
+      const name = `picker-${version.replaceAll(".", "-")}-${Deno.pid}`;
+      try {
+        await newSession(h, "Refactor the parser please\nand keep the API");
+        await h.releaseSessions();
+        // 0.169.0 would otherwise attach the picker to a shared daemon.
+        const args = version === "0.77.0"
+          ? ["resume"]
+          : ["resume", "--no-daemon"];
+        const screen = await pickerScreen(
+          name,
+          [h.bin, ...args],
+          { codexHome: h.codexHome, cwd: h.project },
+          "Refactor the parser please",
+        );
+        assert(
+          !screen.includes("MCP_CONTEXT") && !screen.includes("origin="),
+          `our header shows in the picker:\n${screen}`,
+        );
+      } finally {
+        await closePicker(name, h.codexHome);
+        await h.close();
+      }
+    },
+  });
+}
