@@ -24,6 +24,39 @@ async function eventually(check: () => boolean, ms: number): Promise<boolean> {
 }
 
 for (const target of TARGETS) {
+  if (target.backend === "app-server") {
+    Deno.test(
+      `${target.label} a streamed reply shows up in progress as it is written`,
+      E2E,
+      async () => {
+        const h = await startHarness(target);
+        try {
+          const messages: string[] = [];
+          const result = await callTool(h.server.client, "codex_chat", {
+            cwd: h.project,
+            prompt: "FAKE_STREAM_MS=700 a reply worth waiting for",
+          }, { onprogress: (p) => messages.push(p.message ?? "") });
+          assert(!result.isError, resultText(result));
+          const drafts = messages.filter((m) =>
+            m.startsWith("Writing the reply: …")
+          );
+          // Five deltas 700 ms apart, reported at most once a second.
+          assert(
+            drafts.length >= 2 && drafts.length <= 4,
+            messages.join(" | "),
+          );
+          assert(drafts.at(-1)!.length > drafts[0].length, drafts.join(" | "));
+          assertStringIncludes(
+            messages.join("\n"),
+            "Writing the reply: …ECHO turns=1",
+          );
+        } finally {
+          await h.close();
+        }
+      },
+    );
+  }
+
   Deno.test(
     `${target.label} a call longer than the client's timeout completes thanks to progress`,
     E2E,

@@ -108,6 +108,23 @@ Deno.test("isTransientError tells retries from failures", () => {
   assert(!isTransientError("stream disconnected before completion"));
 });
 
+Deno.test("a streamed reply's draft is reported by its latest text", () => {
+  assertEquals(
+    describeEvent({
+      type: "item.updated",
+      item: { id: "m", type: "agent_message", text: "so far\nso good" },
+    }),
+    "Writing the reply: …so far so good",
+  );
+  assertEquals(
+    describeEvent({
+      type: "item.started",
+      item: { id: "m", type: "agent_message", text: "" },
+    }),
+    undefined,
+  );
+});
+
 Deno.test("describeEvent clips long text to one short line", () => {
   const message = describeEvent({
     type: "item.completed",

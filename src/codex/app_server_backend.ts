@@ -70,6 +70,18 @@ interface WarmSession {
 
 /** How long `turn/interrupt` may take before the process is killed. */
 const INTERRUPT_TIMEOUT_MS = 2_000;
+/** A streamed reply is reported at most this often. */
+const DRAFT_PROGRESS_MS = 1_000;
+/** How much of a streamed reply's latest text a progress line shows. */
+const DRAFT_TAIL_CHARS = 120;
+
+/** What a turn's notifications add up to between events. */
+interface StreamState {
+  /** The last turn's token usage. */
+  usage?: Usage;
+  /** Agent messages being streamed, by item id. */
+  drafts: Map<string, { tail: string; reportedAt: number }>;
+}
 
 /**
  * Runs turns through warm `codex app-server` processes.
@@ -272,7 +284,7 @@ export class AppServerBackend {
         ).catch(() => {});
       interrupt.finally(() => connection.kill());
     });
-    const usage: { last?: Usage } = {};
+    const stream: StreamState = { drafts: new Map() };
     const unsubscribe = connection.subscribe((notification) => {
       if (notification.method === "codex-persistent-mcp/exited") {
         finished();
@@ -283,7 +295,7 @@ export class AppServerBackend {
         return;
       }
       watchdog.touch();
-      const event = toThreadEvent(notification, usage);
+      const event = toThreadEvent(notification, stream);
       if (event !== undefined) emit(event);
       if (notification.method === "turn/completed") finished();
     });
@@ -351,10 +363,14 @@ export class AppServerBackend {
   }
 }
 
-/** An app-server notification as the `codex exec --json` event it matches. */
+/**
+ * An app-server notification as the `codex exec --json` event it matches. A
+ * streamed reply (which exec never shows) becomes `item.updated` events, at
+ * most one per {@linkcode DRAFT_PROGRESS_MS}, whose text is the draft's end.
+ */
 function toThreadEvent(
   notification: AppServerNotification,
-  usage: { last?: Usage },
+  stream: StreamState,
 ): ThreadEvent | undefined {
   const params = notification.params ?? {};
   switch (notification.method) {
@@ -380,10 +396,24 @@ function toThreadEvent(
           : message,
       };
     }
+    case "item/agentMessage/delta": {
+      const id = String(params.itemId ?? "");
+      const draft = stream.drafts.get(id) ?? { tail: "", reportedAt: 0 };
+      draft.tail = (draft.tail + String(params.delta ?? "")).slice(
+        -DRAFT_TAIL_CHARS,
+      );
+      stream.drafts.set(id, draft);
+      if (Date.now() - draft.reportedAt < DRAFT_PROGRESS_MS) return undefined;
+      draft.reportedAt = Date.now();
+      return {
+        type: "item.updated",
+        item: { type: "agent_message", id, text: draft.tail },
+      };
+    }
     case "thread/tokenUsage/updated": {
       const last = params.tokenUsage?.last;
       if (last !== undefined) {
-        usage.last = {
+        stream.usage = {
           input_tokens: last.inputTokens ?? 0,
           cached_input_tokens: last.cachedInputTokens,
           output_tokens: last.outputTokens ?? 0,
@@ -397,7 +427,7 @@ function toThreadEvent(
       if (turn.status === "completed") {
         return {
           type: "turn.completed",
-          usage: usage.last ?? { input_tokens: 0, output_tokens: 0 },
+          usage: stream.usage ?? { input_tokens: 0, output_tokens: 0 },
         };
       }
       if (turn.status === "failed") {

@@ -135,8 +135,10 @@ function describeItemEvent(
     case "web_search":
       return done ? clip(`Web search: ${item.query}`) : undefined;
     case "agent_message":
-      return done
-        ? clip(`Agent message (${item.text.length} chars)`)
+      if (done) return clip(`Agent message (${item.text.length} chars)`);
+      // Only the app-server backend streams replies: the draft's latest text.
+      return event.type === "item.updated"
+        ? clip(`Writing the reply: …${item.text}`)
         : undefined;
     default:
       return undefined;

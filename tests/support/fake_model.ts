@@ -8,6 +8,7 @@
  * - `FAKE_FAIL`         send `response.failed`
  * - `FAKE_HANG`         never send headers (Codex waits forever)
  * - `FAKE_REPLY_BYTES=N` reply with N bytes of text
+ * - `FAKE_STREAM_MS=N`  stream the reply as five deltas N ms apart
  *
  * Otherwise it replies `ECHO turns=<user turns> model=<m> effort=<e>: <first line>`.
  */
@@ -110,6 +111,7 @@ export function startFakeModel(): FakeModel {
           body.reasoning?.effort ?? "default"
         }: ${last.split("\n")[0]}`;
       const failed = directive(last, "FAKE_FAIL") !== undefined;
+      const streamMs = directive(last, "FAKE_STREAM_MS");
 
       const encoder = new TextEncoder();
       const stream = new ReadableStream<Uint8Array>({
@@ -130,6 +132,28 @@ export function startFakeModel(): FakeModel {
                 },
               });
             } else {
+              if (streamMs !== undefined) {
+                const item = `msg_${counter}`;
+                send("response.output_item.added", {
+                  output_index: 0,
+                  item: {
+                    type: "message",
+                    role: "assistant",
+                    id: item,
+                    content: [],
+                  },
+                });
+                const size = Math.ceil(text.length / 5);
+                for (let at = 0; at < text.length; at += size) {
+                  await new Promise((r) => setTimeout(r, Number(streamMs)));
+                  send("response.output_text.delta", {
+                    item_id: item,
+                    output_index: 0,
+                    content_index: 0,
+                    delta: text.slice(at, at + size),
+                  });
+                }
+              }
               send("response.output_item.done", {
                 item: {
                   type: "message",
