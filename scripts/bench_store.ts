@@ -207,6 +207,8 @@ async function medianResumeMs(
   const server = await startServer({
     CODEX_BIN: codexBin(version),
     CODEX_HOME: codexHome,
+    // Every resume pays Codex's own store lookup, as `codex exec resume` does.
+    CODEX_PERSISTENT_MCP_BACKEND: "exec",
   });
   try {
     const first = await callTool(server.client, "codex_chat", {

@@ -28,7 +28,7 @@ Environment:
   CODEX_PERSISTENT_MCP_HEARTBEAT_MS      progress heartbeat while Codex is silent (default: 10000)
   CODEX_PERSISTENT_MCP_MAX_CONCURRENT    Codex processes at once (default: 4)
   CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES   larger replies are cut (default: 4000000)
-  CODEX_PERSISTENT_MCP_BACKEND           exec or app-server (default: exec)
+  CODEX_PERSISTENT_MCP_BACKEND           app-server or exec (default: app-server)
   CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS  app-server: release a session this long after its last call (default: 30000)
   CODEX_PERSISTENT_MCP_CACHE_DIR         cache of codex_sessions (default: ~/.cache/codex-persistent-mcp)
 `;

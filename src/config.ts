@@ -28,7 +28,7 @@ export interface Config {
    * `~/.cache`, then `codex-persistent-mcp/`).
    */
   sessionCachePath: string;
-  /** How turns run (`CODEX_PERSISTENT_MCP_BACKEND`): `exec` or `app-server`. */
+  /** How turns run (`CODEX_PERSISTENT_MCP_BACKEND`): `app-server` (default) or `exec`. */
   backend: "exec" | "app-server";
   /** Close a session's app-server this long after its last call (`CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS`). */
   appServerIdleMs: number;
@@ -92,10 +92,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     return value;
   };
   const codexHome = codexHomeFrom(env);
-  const backend = env.CODEX_PERSISTENT_MCP_BACKEND?.trim() || "exec";
+  // The measured winner (README "Backends"); exec stays the fallback.
+  const backend = env.CODEX_PERSISTENT_MCP_BACKEND?.trim() || "app-server";
   if (backend !== "exec" && backend !== "app-server") {
     throw new Error(
-      `CODEX_PERSISTENT_MCP_BACKEND=${backend} is not valid: use exec or app-server (default exec).`,
+      `CODEX_PERSISTENT_MCP_BACKEND=${backend} is not valid: use app-server or exec (default app-server).`,
     );
   }
   const cacheDir = env.CODEX_PERSISTENT_MCP_CACHE_DIR?.trim() ||

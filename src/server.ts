@@ -159,7 +159,7 @@ const APP_SERVER_REQUEST_TIMEOUT_MS = 30_000;
 /** What every call shares. */
 interface CallDeps {
   config: Config;
-  /** The warm backend, when CODEX_PERSISTENT_MCP_BACKEND=app-server. */
+  /** The warm backend (absent with CODEX_PERSISTENT_MCP_BACKEND=exec). */
   appServer?: AppServerBackend;
   sessions: SessionQueue;
   limiter: Limiter;

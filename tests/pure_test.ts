@@ -66,6 +66,12 @@ Deno.test("loadConfig applies defaults and names a malformed variable", () => {
   assertEquals(config.codexHome, "/home/me/.codex");
   assertEquals(config.origin, "codex-persistent-mcp");
   assertEquals(config.defaultTimeoutMs, 1_800_000);
+  assertEquals(config.backend, "app-server");
+  assertEquals(config.appServerIdleMs, 30_000);
+  assertEquals(
+    loadConfig({ CODEX_PERSISTENT_MCP_BACKEND: "exec" }).backend,
+    "exec",
+  );
   assertEquals(
     loadConfig({ CODEX_HOME: "/x", CODEX_BIN: "/bin/codex" }).codexHome,
     "/x",
