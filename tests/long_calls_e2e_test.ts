@@ -206,7 +206,7 @@ for (const target of TARGETS) {
   );
 
   Deno.test(
-    `${target.label} Codex killed from outside is reported as such`,
+    `${target.label} Codex killed from outside mid-turn is reported as such, and the session goes on`,
     E2E,
     async () => {
       const h = await startHarness(target);
@@ -232,7 +232,14 @@ for (const target of TARGETS) {
         const text = resultText(result);
         assertStringIncludes(text, "failed (codex_exited)");
         assertMatch(text, /was killed by SIGKILL|killed by signal 9/);
-        assertMatch(text, /session_id: [0-9a-f-]{36}/);
+        const sessionId = text.match(/session_id: ([0-9a-f-]{36})/)![1];
+        // A fresh Codex (app-server: a new process and thread/resume) takes over.
+        const next = await callTool(h.server.client, "codex_chat", {
+          session_id: sessionId,
+          prompt: "after the kill",
+        });
+        assert(!next.isError, resultText(next));
+        assertEquals(next.structuredContent?.session_id, sessionId);
       } finally {
         await h.close();
       }
