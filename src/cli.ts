@@ -30,6 +30,7 @@ Environment:
   CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES   larger replies are cut (default: 4000000)
   CODEX_PERSISTENT_MCP_BACKEND           app-server or exec (default: app-server)
   CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS  app-server: release a session this long after its last call (default: 30000)
+  CODEX_PERSISTENT_MCP_APP_SERVER_MAX_WARM app-server: at most this many warm sessions (default: 4)
   CODEX_PERSISTENT_MCP_CACHE_DIR         cache of codex_sessions (default: ~/.cache/codex-persistent-mcp)
 `;
 

@@ -32,6 +32,8 @@ export interface Config {
   backend: "exec" | "app-server";
   /** Close a session's app-server this long after its last call (`CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS`). */
   appServerIdleMs: number;
+  /** At most this many warm app-servers (`CODEX_PERSISTENT_MCP_APP_SERVER_MAX_WARM`). */
+  appServerMaxWarm: number;
   /** Largest reply returned whole, in UTF-8 bytes (`CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES`). */
   maxReplyBytes: number;
 }
@@ -60,6 +62,7 @@ const NUMBER_SETTINGS = {
     min: 100,
     max: 3_600_000,
   },
+  CODEX_PERSISTENT_MCP_APP_SERVER_MAX_WARM: { fallback: 4, min: 1, max: 64 },
   CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES: {
     fallback: 4_000_000,
     min: 1_000,
@@ -116,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxReplyBytes: number("CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES"),
     backend,
     appServerIdleMs: number("CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS"),
+    appServerMaxWarm: number("CODEX_PERSISTENT_MCP_APP_SERVER_MAX_WARM"),
   };
 }
 

@@ -83,6 +83,7 @@ export function createServer(config: Config): McpServerType {
         clientName: APP_SERVER_CLIENT_NAME,
         clientVersion: VERSION,
         idleReleaseMs: config.appServerIdleMs,
+        maxWarm: config.appServerMaxWarm,
         requestTimeoutMs: APP_SERVER_REQUEST_TIMEOUT_MS,
       })
       : undefined,

@@ -1,6 +1,7 @@
 /**
  * End to end, app-server backend only: falling back to exec, sessions taken
- * over by hand while warm, and the warm process reused between calls.
+ * over by hand while warm, the warm process reused between calls, and the cap
+ * on warm processes.
  */
 
 import {
@@ -88,6 +89,47 @@ for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
         assertEquals(appServers(h.codexHome), warm);
         await new Promise((resolve) => setTimeout(resolve, 2500));
         assertEquals(codexProcesses(h.codexHome), [], "not released");
+      } finally {
+        await h.close();
+      }
+    },
+  );
+
+  Deno.test(
+    `${target.label} past APP_SERVER_MAX_WARM warm sessions the least recently used one is released`,
+    E2E,
+    async () => {
+      const h = await startHarness(target, {
+        CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS: "60000",
+        CODEX_PERSISTENT_MCP_APP_SERVER_MAX_WARM: "1",
+      });
+      try {
+        const first = await newSession(h, "first");
+        const firstProcesses = appServers(h.codexHome);
+        assert(firstProcesses.length > 0, "no app-server kept warm");
+        await newSession(h, "second");
+        const deadline = Date.now() + 5_000;
+        while (
+          appServers(h.codexHome).some((pid) => firstProcesses.includes(pid)) &&
+          Date.now() < deadline
+        ) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const now = appServers(h.codexHome);
+        assert(
+          !now.some((pid) => firstProcesses.includes(pid)),
+          "the first session's app-server is still running",
+        );
+        assertEquals(now.length, firstProcesses.length, "one session warm");
+        // The released session loads afresh.
+        const again = await callTool(h.server.client, "codex_chat", {
+          session_id: first,
+          prompt: "back again",
+        });
+        assertStringIncludes(
+          String(again.structuredContent?.reply),
+          "ECHO turns=2",
+        );
       } finally {
         await h.close();
       }

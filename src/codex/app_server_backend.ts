@@ -54,6 +54,8 @@ export interface AppServerBackendOptions {
   clientVersion: string;
   /** Close a session's app-server this long after its last call. */
   idleReleaseMs: number;
+  /** At most this many sessions stay warm; the least recently used goes first. */
+  maxWarm: number;
   /** Every app-server request fails after this long without an answer. */
   requestTimeoutMs: number;
 }
@@ -90,7 +92,7 @@ interface StreamState {
  * ```ts ignore
  * const backend = new AppServerBackend({ codexBin: "codex", codexHome: "/home/me/.codex",
  *   clientName: "codex-persistent-mcp", clientVersion: "0.1.0",
- *   idleReleaseMs: 30_000, requestTimeoutMs: 30_000 });
+ *   idleReleaseMs: 30_000, maxWarm: 4, requestTimeoutMs: 30_000 });
  * const { sessionId, reply } = await backend.runTurn({ ...request });
  * await backend.closeAll();
  * ```
@@ -239,24 +241,34 @@ export class AppServerBackend {
     return undefined;
   }
 
-  /** Keeps a process warm for the idle window, then closes it. */
+  /**
+   * Keeps a process warm for the idle window, then closes it; past
+   * `maxWarm` warm sessions, the least recently used one closes now.
+   */
   async #park(
     threadId: string,
     connection: AppServerConnection,
     request: TurnRequest,
   ): Promise<void> {
-    const previous = this.#warm.get(threadId);
     const warm: WarmSession = {
       connection,
-      model: request.model ?? previous?.model,
-      effort: request.reasoningEffort ?? previous?.effort,
+      model: request.model,
+      effort: request.reasoningEffort,
       rolloutSize: await this.#rolloutSize(threadId),
       releaseTimer: setTimeout(() => {
         if (this.#warm.get(threadId) === warm) this.#warm.delete(threadId);
         connection.close();
       }, this.#options.idleReleaseMs),
     };
+    // Map order is park order: the first entry is the least recently used.
+    this.#warm.delete(threadId);
     this.#warm.set(threadId, warm);
+    for (const [id, oldest] of this.#warm) {
+      if (this.#warm.size <= this.#options.maxWarm) break;
+      this.#warm.delete(id);
+      clearTimeout(oldest.releaseTimer);
+      oldest.connection.close();
+    }
   }
 
   async #turn(
