@@ -47,6 +47,8 @@ for (const version of versions) {
   for (const backend of BACKENDS) {
     const h = await startHarness({ version, backend, label: "" }, {
       CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS: "60000",
+      // Keep every session warm, to measure what one costs.
+      CODEX_PERSISTENT_MCP_APP_SERVER_MAX_WARM: "64",
     });
     try {
       const created: number[] = [];
