@@ -115,8 +115,15 @@ function appServerRollout(): string[] {
       },
     }) + "\n";
   return [
-    JSON.stringify({ type: "session_meta", payload: { id: "x", cwd: "/p" } }) +
-    "\n",
+    // Long enough that the next line straddles the scanner's 1 MiB reads.
+    JSON.stringify({
+      type: "session_meta",
+      payload: {
+        id: "x",
+        cwd: "/p",
+        instructions: "i".repeat(1024 * 1024 - 100),
+      },
+    }) + "\n",
     item(
       "developer",
       originInstructions({ origin: "agent A", tool: "codex_plan" }),

@@ -182,10 +182,8 @@ export async function scanRollout(
         const message = parseRolloutLine(decoder.decode(concat(pending)));
         pending = [];
         if (message?.role === "origin" && scan.userMessages === 0) {
-          leadingOrigin ??= {
-            header: message.header,
-            at: position + lineStart,
-          };
+          // Where this line starts, even when it began in an earlier read.
+          leadingOrigin ??= { header: message.header, at: scan.scannedTo };
         } else if (message?.role === "user") {
           scan.userMessages++;
           scan.firstUserMessage ??= leadingOrigin === undefined
