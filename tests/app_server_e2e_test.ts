@@ -10,7 +10,13 @@ import {
   assertStringIncludes,
 } from "./support/assert.ts";
 import { codexExecResumeByHand, codexProcesses } from "./support/codex.ts";
-import { E2E, newSession, startHarness, TARGETS } from "./support/harness.ts";
+import {
+  E2E,
+  eventually,
+  newSession,
+  startHarness,
+  TARGETS,
+} from "./support/harness.ts";
 import { callTool, collectLogs, resultText } from "./support/mcp.ts";
 
 /** The app-server processes (launcher and native binary) of a harness. */
@@ -108,19 +114,21 @@ for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
         const firstProcesses = appServers(h.codexHome);
         assert(firstProcesses.length > 0, "no app-server kept warm");
         await newSession(h, "second");
-        const deadline = Date.now() + 5_000;
-        while (
-          appServers(h.codexHome).some((pid) => firstProcesses.includes(pid)) &&
-          Date.now() < deadline
-        ) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        const now = appServers(h.codexHome);
         assert(
-          !now.some((pid) => firstProcesses.includes(pid)),
+          await eventually(
+            () =>
+              !appServers(h.codexHome).some((pid) =>
+                firstProcesses.includes(pid)
+              ),
+            5_000,
+          ),
           "the first session's app-server is still running",
         );
-        assertEquals(now.length, firstProcesses.length, "one session warm");
+        assertEquals(
+          appServers(h.codexHome).length,
+          firstProcesses.length,
+          "one session warm",
+        );
         // The released session loads afresh.
         const again = await callTool(h.server.client, "codex_chat", {
           session_id: first,

@@ -10,18 +10,14 @@ import {
   assertStringIncludes,
 } from "./support/assert.ts";
 import { codexProcesses, MOD_TS } from "./support/codex.ts";
-import { E2E, newSession, startHarness, TARGETS } from "./support/harness.ts";
+import {
+  E2E,
+  eventually,
+  newSession,
+  startHarness,
+  TARGETS,
+} from "./support/harness.ts";
 import { callTool, collectLogs, resultText } from "./support/mcp.ts";
-
-/** Polls until `check` holds or `ms` pass; returns whether it held. */
-async function eventually(check: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
-}
 
 for (const target of TARGETS) {
   if (target.backend === "app-server") {

@@ -6,7 +6,12 @@
 
 import { assert } from "./support/assert.ts";
 import { CODEX_VERSIONS, codexProcesses } from "./support/codex.ts";
-import { E2E, newSession, startHarness } from "./support/harness.ts";
+import {
+  E2E,
+  eventually,
+  newSession,
+  startHarness,
+} from "./support/harness.ts";
 
 /** A tmux server of our own, so tests never touch the user's sessions. */
 const TMUX_SOCKET = "codex-persistent-mcp-tests";
@@ -79,10 +84,7 @@ async function pickerScreen(
 
 async function closePicker(name: string, codexHome: string): Promise<void> {
   await tmux("kill-session", "-t", name).catch(() => {});
-  const deadline = Date.now() + 5_000;
-  while (codexProcesses(codexHome).length > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await eventually(() => codexProcesses(codexHome).length === 0, 5_000);
 }
 
 for (const version of CODEX_VERSIONS) {

@@ -111,6 +111,19 @@ export async function startHarness(
   };
 }
 
+/** Polls until `check` holds or `ms` pass; returns whether it held. */
+export async function eventually(
+  check: () => boolean,
+  ms: number,
+): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return check();
+}
+
 /** Options for end-to-end `Deno.test`s: the SDK keeps timers we do not own. */
 export const E2E = { sanitizeOps: false, sanitizeResources: false } as const;
 
