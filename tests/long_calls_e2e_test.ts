@@ -227,7 +227,12 @@ for (const target of TARGETS) {
           "the turn never started",
         );
         for (const pid of codexProcesses(h.codexHome)) {
-          Deno.kill(pid, "SIGKILL");
+          try {
+            Deno.kill(pid, "SIGKILL");
+          } catch (error) {
+            // Gone already: killing its parent first can end it.
+            if (!(error instanceof Deno.errors.NotFound)) throw error;
+          }
         }
         const result = await call;
         assert(result.isError);
