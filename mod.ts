@@ -12,19 +12,16 @@
  * import { createServer, loadConfig } from "jsr:@codex-persistent/mcp";
  * import { StdioServerTransport } from "npm:@modelcontextprotocol/sdk@1.32.2/server/stdio.js";
  * const server = createServer(loadConfig(Deno.env.toObject()));
- * await server.connect(new StdioServerTransport());
+ * await server.mcp.connect(new StdioServerTransport());
  * ```
  *
- * @example Run one Codex turn
+ * @example Run Codex turns
  * ```ts ignore
- * import { runCodexTurn } from "jsr:@codex-persistent/mcp";
- * const { sessionId, reply } = await runCodexTurn({
- *   codexBin: "codex",
- *   cwd: "/path/to/repo",
- *   prompt: "What does this repository do?",
- *   timeoutMs: 600_000,
- *   idleTimeoutMs: 300_000,
- * });
+ * import { loadConfig, TurnService } from "jsr:@codex-persistent/mcp";
+ * const turns = new TurnService(loadConfig(Deno.env.toObject()));
+ * const turn = turns.start({ tool: "my_script", prompt: "What does this repository do?", cwd: "/path/to/repo" });
+ * const { sessionId, reply } = await turn.result;
+ * await turns.close();
  * ```
  *
  * @module
@@ -35,13 +32,17 @@ import { main } from "./src/cli.ts";
 
 export { main } from "./src/cli.ts";
 export { type Config, loadConfig } from "./src/config.ts";
-export { createServer, VERSION } from "./src/server.ts";
+export { type CodexMcpServer, createServer } from "./src/mcp/server.ts";
+export { VERSION } from "./src/version.ts";
 export {
-  endAllTurns,
-  runCodexTurn,
-  type TurnRequest,
-  type TurnResult,
-} from "./src/codex/runner.ts";
+  type TurnCall,
+  type TurnLog,
+  TurnService,
+} from "./src/turns/service.ts";
+export { RunningTurn, type TurnPhase } from "./src/turns/running_turn.ts";
+export { runCodexTurn } from "./src/codex/runner.ts";
+export type { TurnRequest } from "./src/codex/turn_request.ts";
+export type { TurnResult } from "./src/codex/verdict.ts";
 export { CodexError, type CodexErrorKind } from "./src/errors.ts";
 export { REASONING_EFFORTS, type ReasoningEffort } from "./src/codex/args.ts";
 export type { ThreadEvent, ThreadItem, Usage } from "./src/codex/events.ts";

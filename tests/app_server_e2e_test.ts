@@ -12,12 +12,14 @@ import {
 import { codexExecResumeByHand, codexProcesses } from "./support/codex.ts";
 import {
   E2E,
+  e2eTest,
   eventually,
   newSession,
   startHarness,
   TARGETS,
+  turn,
 } from "./support/harness.ts";
-import { callTool, collectLogs, resultText } from "./support/mcp.ts";
+import { collectLogs } from "./support/mcp.ts";
 
 /** The app-server processes (launcher and native binary) of a harness. */
 function appServers(codexHome: string): number[] {
@@ -31,6 +33,9 @@ function appServers(codexHome: string): number[] {
     }
   }).sort();
 }
+
+/** The idle window of the release test. */
+const IDLE_MS = 1500;
 
 for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
   Deno.test(
@@ -50,15 +55,11 @@ for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
       const h = await startHarness(target, { CODEX_BIN: wrapper });
       try {
         const logs = collectLogs(h.server.client);
-        const result = await callTool(h.server.client, "codex_chat", {
+        const { reply } = await turn(h, {
           cwd: h.project,
           prompt: "fallback please",
         });
-        assert(!result.isError, resultText(result));
-        assertStringIncludes(
-          String(result.structuredContent?.reply),
-          "fallback please",
-        );
+        assertStringIncludes(reply, "fallback please");
         assert(
           logs.some((l) =>
             l.includes("running this call with codex exec instead")
@@ -72,110 +73,96 @@ for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
     },
   );
 
-  Deno.test(
-    `${target.label} the warm app-server is reused, then released after the idle window`,
-    E2E,
-    async () => {
-      const h = await startHarness(target, {
-        CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS: "1500",
-      });
-      try {
-        const sessionId = await newSession(h);
-        const warm = appServers(h.codexHome);
-        assert(warm.length > 0, "no app-server kept warm after the call");
-        const second = await callTool(h.server.client, "codex_chat", {
-          session_id: sessionId,
-          prompt: "again",
-        });
-        assertStringIncludes(
-          String(second.structuredContent?.reply),
-          "ECHO turns=2",
-        );
-        // The same processes served the second turn.
-        assertEquals(appServers(h.codexHome), warm);
-        await new Promise((resolve) => setTimeout(resolve, 2500));
-        assertEquals(codexProcesses(h.codexHome), [], "not released");
-      } finally {
-        await h.close();
-      }
+  e2eTest(
+    target,
+    "the warm app-server is reused, then released after the idle window",
+    async (h) => {
+      const sessionId = await newSession(h);
+      const warm = appServers(h.codexHome);
+      assert(warm.length > 0, "no app-server kept warm after the call");
+      const second = await turn(h, { session_id: sessionId, prompt: "again" });
+      assertStringIncludes(second.reply, "ECHO turns=2");
+      const answeredAt = Date.now();
+      // The same processes served the second turn.
+      assertEquals(appServers(h.codexHome), warm);
+      assert(
+        await eventually(() => codexProcesses(h.codexHome).length === 0, 6_000),
+        "not released",
+      );
+      const releasedAfter = Date.now() - answeredAt;
+      assert(
+        releasedAfter >= IDLE_MS - 100,
+        `released after ${releasedAfter} ms, before the ${IDLE_MS} ms idle window`,
+      );
+    },
+    { CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS: String(IDLE_MS) },
+  );
+
+  e2eTest(
+    target,
+    "past APP_SERVER_MAX_WARM warm sessions the least recently used one is released",
+    async (h) => {
+      const first = await newSession(h, "first");
+      const firstProcesses = appServers(h.codexHome);
+      assert(firstProcesses.length > 0, "no app-server kept warm");
+      await newSession(h, "second");
+      assert(
+        await eventually(
+          () =>
+            !appServers(h.codexHome).some((pid) =>
+              firstProcesses.includes(pid)
+            ),
+          5_000,
+        ),
+        "the first session's app-server is still running",
+      );
+      assertEquals(
+        appServers(h.codexHome).length,
+        firstProcesses.length,
+        "one session warm",
+      );
+      // The released session loads afresh.
+      const again = await turn(h, { session_id: first, prompt: "back again" });
+      assertStringIncludes(again.reply, "ECHO turns=2");
+    },
+    {
+      CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS: "60000",
+      CODEX_PERSISTENT_MCP_APP_SERVER_MAX_WARM: "1",
     },
   );
 
-  Deno.test(
-    `${target.label} past APP_SERVER_MAX_WARM warm sessions the least recently used one is released`,
-    E2E,
-    async () => {
-      const h = await startHarness(target, {
-        CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS: "60000",
-        CODEX_PERSISTENT_MCP_APP_SERVER_MAX_WARM: "1",
-      });
-      try {
-        const first = await newSession(h, "first");
-        const firstProcesses = appServers(h.codexHome);
-        assert(firstProcesses.length > 0, "no app-server kept warm");
-        await newSession(h, "second");
-        assert(
-          await eventually(
-            () =>
-              !appServers(h.codexHome).some((pid) =>
-                firstProcesses.includes(pid)
-              ),
-            5_000,
-          ),
-          "the first session's app-server is still running",
-        );
-        assertEquals(
-          appServers(h.codexHome).length,
-          firstProcesses.length,
-          "one session warm",
-        );
-        // The released session loads afresh.
-        const again = await callTool(h.server.client, "codex_chat", {
-          session_id: first,
-          prompt: "back again",
-        });
-        assertStringIncludes(
-          String(again.structuredContent?.reply),
-          "ECHO turns=2",
-        );
-      } finally {
-        await h.close();
+  e2eTest(
+    target,
+    "a session continued by hand while warm is reloaded, not overwritten",
+    async (h) => {
+      const sessionId = await newSession(h);
+      const byHand = await codexExecResumeByHand(
+        h.bin,
+        h.codexHome,
+        h.project,
+        sessionId,
+        "typed while the agent's app-server is warm",
+      );
+      // As README says: 0.169.0 refuses a second writer while we hold the
+      // session; 0.77.0 has no lock and appends. Our next call must see it.
+      let handTurns: number;
+      if (target.version === "0.169.0") {
+        assertEquals(byHand.code, 1, byHand.stdout);
+        assertStringIncludes(byHand.stderr, "already has an active writer");
+        handTurns = 0;
+      } else {
+        assertEquals(byHand.code, 0, byHand.stderr);
+        assertStringIncludes(byHand.stdout, "ECHO turns=2");
+        handTurns = 1;
       }
+      const next = await turn(h, {
+        session_id: sessionId,
+        prompt: "after the human",
+      });
+      assertStringIncludes(next.reply, `ECHO turns=${2 + handTurns}`);
     },
-  );
-
-  Deno.test(
-    `${target.label} a session continued by hand while warm is reloaded, not overwritten`,
-    E2E,
-    async () => {
-      const h = await startHarness(target, {
-        CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS: "30000",
-      });
-      try {
-        const sessionId = await newSession(h);
-        const byHand = await codexExecResumeByHand(
-          h.bin,
-          h.codexHome,
-          h.project,
-          sessionId,
-          "typed while the agent's app-server is warm",
-        );
-        // 0.169.0 refuses a second writer while we hold the session; 0.77.0
-        // has no lock and appends. Either way our next call must see the truth.
-        const handTurns = byHand.code === 0 ? 1 : 0;
-        if (byHand.code !== 0) assertStringIncludes(byHand.stderr, "writer");
-        const next = await callTool(h.server.client, "codex_chat", {
-          session_id: sessionId,
-          prompt: "after the human",
-        });
-        assert(!next.isError, resultText(next));
-        assertStringIncludes(
-          String(next.structuredContent?.reply),
-          `ECHO turns=${2 + handTurns}`,
-        );
-      } finally {
-        await h.close();
-      }
+    {
+      CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS: "30000",
     },
   );
 }

@@ -10,11 +10,18 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "./support/assert.ts";
-import { codexExecResumeByHand } from "./support/codex.ts";
+import { codexExecResumeByHand, NODE18 } from "./support/codex.ts";
 import { E2E, startHarness, type Target, TARGETS } from "./support/harness.ts";
 import { callTool, DENO_SERVER_COMMAND, resultText } from "./support/mcp.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
+
+/** The machine's own Node, for test names. */
+const NODE_VERSION = `Node ${
+  new TextDecoder().decode(
+    new Deno.Command("node", { args: ["--version"] }).outputSync().stdout,
+  ).trim()
+}`;
 
 async function run(
   command: string,
@@ -97,10 +104,8 @@ async function scenario(
       session_id: sessionId,
       change_summary: "c",
     });
-    assertStringIncludes(
-      String(fourth.structuredContent?.review),
-      "ECHO turns=4",
-    );
+    assert(!fourth.isError, resultText(fourth));
+    assertStringIncludes(resultText(fourth), "ECHO turns=4");
     const unknown = await callTool(server.client, "codex_chat", {
       session_id: "01a20000-0000-7000-8000-000000000000",
       prompt: "x",
@@ -121,16 +126,15 @@ async function scenario(
 }
 
 Deno.test(
-  "the npm bin runs under Node: --version, --help, and an unknown flag",
+  "the npm bin runs under Node 18 and the machine's Node: --version, --help, and an unknown flag",
   E2E,
   async () => {
     const { bin, dir } = await packedBin();
     const version =
       JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).version;
-    assertEquals(
-      (await run("node", [bin, "--version"], dir)).trim(),
-      version,
-    );
+    for (const node of ["node", NODE18]) {
+      assertEquals((await run(node, [bin, "--version"], dir)).trim(), version);
+    }
     assertStringIncludes(
       await run(bin, ["--help"], dir),
       "Usage: codex-persistent-mcp",
@@ -154,16 +158,17 @@ Deno.test(
   },
 );
 
-// The npm bin and deno run with the default backend, on each Codex version.
-for (const target of TARGETS.filter((t) => t.backend === "exec")) {
+// The npm bin under Node 18 (the oldest `engines.node` allows) and the
+// machine's Node, and deno run, on each Codex version and backend.
+for (const target of TARGETS) {
   Deno.test(
-    `[codex ${target.version}] the installed npm bin and deno run give the same results`,
+    `${target.label} the installed npm bin under Node 18 and ${NODE_VERSION}, and deno run, give the same results`,
     E2E,
     async () => {
       const { bin } = await packedBin();
-      const viaNpm = await scenario(target, [bin]);
       const viaDeno = await scenario(target, DENO_SERVER_COMMAND);
-      assertEquals(viaNpm, viaDeno);
+      assertEquals(await scenario(target, [NODE18, bin]), viaDeno, "Node 18");
+      assertEquals(await scenario(target, [bin]), viaDeno, NODE_VERSION);
     },
   );
 }

@@ -91,21 +91,26 @@ Deno.test("loadConfig applies defaults and names a malformed variable", () => {
 Deno.test("SessionQueue runs one key in order, survives failures, and forgets drained keys", async () => {
   const queue = new SessionQueue();
   const order: string[] = [];
-  const slow = (label: string, ms: number) => async (): Promise<string> => {
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    order.push(label);
-    return label;
-  };
+  const s1Gate = Promise.withResolvers<void>();
   const failing = queue.run("s", () => Promise.reject(new Error("boom")));
-  const results = await Promise.allSettled([
-    failing,
-    queue.run("s", slow("s1", 30)),
-    queue.run("s", slow("s2", 1)),
-    queue.run("t", slow("t1", 5)),
-  ]);
+  const s1 = queue.run("s", async () => {
+    await s1Gate.promise;
+    order.push("s1");
+  });
+  const s2 = queue.run("s", async () => {
+    order.push("s2");
+  });
+  const t1 = queue.run("t", async () => {
+    order.push("t1");
+  });
+  // Another key runs while "s" waits on its first task.
+  await t1;
+  assertEquals(order, ["t1"]);
+  assert(queue.busy("s"));
+  s1Gate.resolve();
+  const results = await Promise.allSettled([failing, s1, s2]);
   assertEquals(results.map((r) => r.status), [
     "rejected",
-    "fulfilled",
     "fulfilled",
     "fulfilled",
   ]);

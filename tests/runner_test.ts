@@ -5,14 +5,14 @@
 
 import { runCodexTurn } from "../src/codex/runner.ts";
 import { CodexError } from "../src/errors.ts";
-import type { ChildProcess, SpawnProcess } from "../src/runtime/types.ts";
+import type { SpawnedChild, SpawnProcess } from "../src/runtime/types.ts";
 import { assert, assertEquals } from "./support/assert.ts";
 
 function replayingSpawn(
   stdout: string,
   exit: { code: number | null; signal: string | null },
 ): SpawnProcess {
-  return (): ChildProcess => ({
+  return (): SpawnedChild => ({
     pid: 0,
     stdin: new WritableStream(),
     stdout: ReadableStream.from([new TextEncoder().encode(stdout)]),
@@ -22,7 +22,6 @@ function replayingSpawn(
       ),
     ]),
     exited: Promise.resolve(exit),
-    killTree() {},
   });
 }
 

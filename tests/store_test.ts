@@ -21,7 +21,7 @@ async function storeWith(files: Record<string, string>): Promise<string> {
 }
 
 for (const version of ["0.77.0", "0.169.0"]) {
-  Deno.test(`[${version}] a recorded rollout is found by id and its cwd read from the first line`, async () => {
+  Deno.test(`[${version}] a recorded rollout is found by id in its own day folder, and its cwd read from the first line`, async () => {
     const rollout = Deno.readTextFileSync(
       new URL(
         `./fixtures/${version}/session_rollout_ok_plus_resume.jsonl`,
@@ -36,6 +36,9 @@ for (const version of ["0.77.0", "0.169.0"]) {
     }/${String(created.getDate()).padStart(2, "0")}`;
     const home = await storeWith({
       [`sessions/${day}/rollout-2026-11-23T23-53-30-${id}.jsonl`]: rollout,
+      // A scan of every day folder, newest first, would find this one: only
+      // the id's own day folder (from its UUIDv7 time) leads to the right file.
+      [`sessions/2099/12/31/rollout-2099-12-31T00-00-00-${id}.jsonl`]: "decoy",
     });
     try {
       const path = await findRolloutFile(home, id);

@@ -2,20 +2,24 @@
  * A connection to one `codex app-server` process: JSON-RPC over stdio, one
  * JSON message per line, without the `"jsonrpc"` field. Requests time out;
  * requests from the server are declined (we run with approvals off); the
- * process dying fails every request in flight.
+ * process dying fails every request in flight and settles `exited`.
  *
  * @module
  */
 
-import { spawnProcess } from "../runtime/process.deno.ts";
-import { KILL_GRACE_MS, terminateTree } from "../runtime/terminate.ts";
-import type {
-  ChildExit,
-  ChildProcess,
-  SpawnProcess,
-} from "../runtime/types.ts";
+import {
+  type ChildProcess,
+  KILL_GRACE_MS,
+  startProcess,
+  terminateTree,
+} from "../runtime/process_tree.ts";
+import type { ChildExit, SpawnProcess } from "../runtime/types.ts";
 import { TextLineStream } from "../text_line_stream.ts";
-import { readStderrTail } from "./verdict.ts";
+import {
+  type AppServerNotification,
+  parseAppServerLine,
+} from "./app_server_protocol.ts";
+import { readStderrTail } from "./process_exit.ts";
 
 /** An error answer to a request, or a request that got none. */
 export class AppServerRequestError extends Error {
@@ -27,13 +31,6 @@ export class AppServerRequestError extends Error {
     this.name = "AppServerRequestError";
     this.code = code;
   }
-}
-
-/** A notification from the app-server. */
-export interface AppServerNotification {
-  method: string;
-  // deno-lint-ignore no-explicit-any
-  params: any;
 }
 
 /** How to start an app-server. */
@@ -48,21 +45,10 @@ export interface AppServerOptions {
   spawn?: SpawnProcess;
 }
 
-const liveConnections = new Set<AppServerConnection>();
-
-/**
- * Closes every app-server this process started (at shutdown, so none
- * outlives the server or keeps holding a session's lock).
- *
- * @example
- * ```ts ignore
- * await closeAllAppServers();
- * ```
- */
-export async function closeAllAppServers(): Promise<void> {
-  await Promise.all(
-    [...liveConnections].map((connection) => connection.close()),
-  );
+interface PendingRequest {
+  resolve: (result: unknown) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -74,22 +60,18 @@ export async function closeAllAppServers(): Promise<void> {
  *   codexBin: "codex", clientName: "codex-persistent-mcp", clientVersion: "0.1.0",
  *   requestTimeoutMs: 30_000,
  * });
- * const { thread } = await server.request("thread/start", { cwd: "/repo", approvalPolicy: "never" });
+ * await server.request("thread/start", { cwd: "/repo", approvalPolicy: "never" });
  * await server.close();
  * ```
  */
 export class AppServerConnection {
-  /** Settles when the process has exited. */
+  /** Settles when the process has exited and all it wrote has been read. */
   readonly exited: Promise<ChildExit>;
   readonly #child: ChildProcess;
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #stderr: Promise<string>;
   readonly #requestTimeoutMs: number;
-  readonly #pending = new Map<number, {
-    resolve: (value: unknown) => void;
-    reject: (error: Error) => void;
-    timer: ReturnType<typeof setTimeout>;
-  }>();
+  readonly #pending = new Map<number, PendingRequest>();
   readonly #listeners = new Set<(n: AppServerNotification) => void>();
   #nextId = 1;
   #alive = true;
@@ -99,9 +81,8 @@ export class AppServerConnection {
     this.#requestTimeoutMs = requestTimeoutMs;
     this.#writer = child.stdin.getWriter();
     this.#stderr = readStderrTail(child.stderr);
-    this.exited = child.exited;
-    liveConnections.add(this);
-    this.#readLoop().finally(() => this.#onGone());
+    const read = this.#readLoop().finally(() => this.#onGone());
+    this.exited = Promise.all([child.exited, read]).then(([exit]) => exit);
   }
 
   /**
@@ -110,8 +91,12 @@ export class AppServerConnection {
    * installed Codex cannot serve.
    */
   static async start(options: AppServerOptions): Promise<AppServerConnection> {
-    const spawn = options.spawn ?? spawnProcess;
-    const child = spawn(options.codexBin, ["app-server"], { env: options.env });
+    const child = startProcess(
+      options.codexBin,
+      ["app-server"],
+      { env: options.env },
+      options.spawn,
+    );
     const connection = new AppServerConnection(child, options.requestTimeoutMs);
     try {
       await connection.request("initialize", {
@@ -121,7 +106,7 @@ export class AppServerConnection {
           version: options.clientVersion,
         },
       });
-      await connection.notify("initialized");
+      await connection.#send({ method: "initialized" });
     } catch (error) {
       connection.kill();
       throw error;
@@ -134,29 +119,24 @@ export class AppServerConnection {
     return this.#alive;
   }
 
-  /** The process id of the launcher. */
-  get pid(): number {
-    return this.#child.pid;
-  }
-
   /** The end of the app-server's stderr, for error messages. */
   stderrTail(): Promise<string> {
     return this.#stderr;
   }
 
-  /** Sends a request and waits for its answer. */
-  request<T = Record<string, unknown>>(
+  /** Sends a request and waits for its answer (narrowed by the caller). */
+  request(
     method: string,
     params: Record<string, unknown>,
     timeoutMs: number = this.#requestTimeoutMs,
-  ): Promise<T> {
+  ): Promise<unknown> {
     if (!this.#alive) {
       return Promise.reject(
         new AppServerRequestError(`the app-server has exited (${method})`),
       );
     }
     const id = this.#nextId++;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(
@@ -165,18 +145,9 @@ export class AppServerConnection {
           ),
         );
       }, timeoutMs);
-      this.#pending.set(id, {
-        resolve: resolve as (value: unknown) => void,
-        reject,
-        timer,
-      });
+      this.#pending.set(id, { resolve, reject, timer });
       this.#send({ id, method, params }).catch(() => {});
     });
-  }
-
-  /** Sends a notification. */
-  notify(method: string, params?: Record<string, unknown>): Promise<void> {
-    return this.#send(params === undefined ? { method } : { method, params });
   }
 
   /** Calls `listener` for every notification until the returned function is called. */
@@ -194,7 +165,7 @@ export class AppServerConnection {
   async close(): Promise<void> {
     await this.#writer.close().catch(() => {});
     const timer = setTimeout(() => this.kill(), KILL_GRACE_MS);
-    await this.exited;
+    await this.#child.exited;
     clearTimeout(timer);
     // Helpers Codex started in sessions of their own would outlive it.
     this.#child.killTree("SIGKILL");
@@ -216,21 +187,24 @@ export class AppServerConnection {
       .pipeThrough(new TextDecoderStream())
       .pipeThrough(new TextLineStream());
     for await (const line of lines) {
-      let message;
-      try {
-        message = JSON.parse(line);
-      } catch {
-        continue;
-      }
-      if (typeof message !== "object" || message === null) continue;
-      if (typeof message.method === "string" && message.id !== undefined) {
-        this.#declineRequest(message.id, message.method);
-      } else if (typeof message.method === "string") {
-        for (const listener of this.#listeners) {
-          listener({ method: message.method, params: message.params ?? {} });
-        }
-      } else if (message.id !== undefined) {
-        this.#settle(message);
+      const message = parseAppServerLine(line);
+      switch (message?.kind) {
+        case "notification":
+          for (const listener of this.#listeners) {
+            listener(message.notification);
+          }
+          break;
+        case "request":
+          this.#decline(message.id, message.method);
+          break;
+        case "result":
+          this.#settle(message.id)?.resolve(message.result);
+          break;
+        case "error":
+          this.#settle(message.id)?.reject(
+            new AppServerRequestError(message.message, message.code),
+          );
+          break;
       }
     }
   }
@@ -239,7 +213,7 @@ export class AppServerConnection {
    * We run with `approvalPolicy: "never"`; anything the server still asks
    * (approvals, user input) is declined rather than left hanging.
    */
-  #declineRequest(id: unknown, method: string): void {
+  #decline(id: number | string, method: string): void {
     const answer = /approval/i.test(method)
       ? { id, result: { decision: "decline" } }
       : {
@@ -252,37 +226,21 @@ export class AppServerConnection {
     this.#send(answer).catch(() => {});
   }
 
-  #settle(message: {
-    id: number;
-    result?: unknown;
-    error?: { code?: number; message?: string };
-  }): void {
-    const pending = this.#pending.get(message.id);
-    if (pending === undefined) return;
-    this.#pending.delete(message.id);
+  /** Takes the pending request `id` off the books. */
+  #settle(id: number): PendingRequest | undefined {
+    const pending = this.#pending.get(id);
+    if (pending === undefined) return undefined;
+    this.#pending.delete(id);
     clearTimeout(pending.timer);
-    if (message.error !== undefined) {
-      pending.reject(
-        new AppServerRequestError(
-          message.error.message ?? "error",
-          message.error.code,
-        ),
-      );
-    } else {
-      pending.resolve(message.result ?? {});
-    }
+    return pending;
   }
 
   #onGone(): void {
     this.#alive = false;
-    liveConnections.delete(this);
-    for (const [id, pending] of this.#pending) {
-      clearTimeout(pending.timer);
-      pending.reject(new AppServerRequestError("the app-server has exited"));
-      this.#pending.delete(id);
-    }
-    for (const listener of this.#listeners) {
-      listener({ method: "codex-persistent-mcp/exited", params: {} });
+    for (const id of [...this.#pending.keys()]) {
+      this.#settle(id)?.reject(
+        new AppServerRequestError("the app-server has exited"),
+      );
     }
   }
 }

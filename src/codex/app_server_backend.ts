@@ -13,25 +13,15 @@
  */
 
 import { CodexError } from "../errors.ts";
-import { originInstructions, withOriginHeader } from "../header.ts";
-import { pathInfo, readTextFileIfExists } from "../runtime/fs.deno.ts";
+import { originInstructions } from "../header.ts";
+import { pathInfo, readTextFileIfExists } from "../runtime/fs.ts";
 import { ExecutableNotFoundError } from "../runtime/types.ts";
-import {
-  AppServerConnection,
-  type AppServerNotification,
-  AppServerRequestError,
-} from "./app_server.ts";
-import type { ThreadEvent, ThreadItem, Usage } from "./events.ts";
-import type { TurnRequest } from "./runner.ts";
+import { AppServerConnection, AppServerRequestError } from "./app_server.ts";
+import { threadIdOf } from "./app_server_protocol.ts";
+import { runAppServerTurn } from "./app_server_turn.ts";
 import { findRolloutFile } from "./store.ts";
-import { newTurnState, reduceTurn } from "./turn.ts";
-import {
-  describeExit,
-  settleTurn,
-  throwIfCancelled,
-  type TurnResult,
-  TurnWatchdog,
-} from "./verdict.ts";
+import type { TurnRequest } from "./turn_request.ts";
+import { throwIfCancelled, type TurnResult } from "./verdict.ts";
 
 /**
  * The app-server could not serve this call (it would not start, or broke
@@ -65,24 +55,9 @@ interface WarmSession {
   /** Per-turn overrides stick to an app-server thread: what this one has. */
   model?: string;
   effort?: string;
-  /** The rollout's size after our last turn; a change means another writer. */
-  rolloutSize?: number;
+  /** The session's rollout file and its size after our last turn. */
+  rollout?: { path: string; size?: number };
   releaseTimer: ReturnType<typeof setTimeout>;
-}
-
-/** How long `turn/interrupt` may take before the process is killed. */
-const INTERRUPT_TIMEOUT_MS = 2_000;
-/** A streamed reply is reported at most this often. */
-const DRAFT_PROGRESS_MS = 1_000;
-/** How much of a streamed reply's latest text a progress line shows. */
-const DRAFT_TAIL_CHARS = 120;
-
-/** What a turn's notifications add up to between events. */
-interface StreamState {
-  /** The last turn's token usage. */
-  usage?: Usage;
-  /** Agent messages being streamed, by item id. */
-  drafts: Map<string, { tail: string; reportedAt: number }>;
 }
 
 /**
@@ -117,7 +92,7 @@ export class AppServerBackend {
     const { connection, threadId } = await this.#connect(request);
     this.#busy.add(connection);
     try {
-      const result = await this.#turn(connection, threadId, request);
+      const result = await runAppServerTurn(connection, threadId, request);
       await this.#park(threadId, connection, request);
       return result;
     } catch (error) {
@@ -171,21 +146,26 @@ export class AppServerBackend {
       sandbox: await this.#sandboxMode(),
     };
     try {
-      const { thread } = await connection.request<{ thread: { id: string } }>(
-        sessionId === undefined ? "thread/start" : "thread/resume",
-        sessionId === undefined
-          ? {
-            ...threadParams,
-            cwd: request.cwd,
-            // Keeps the first message, the picker's preview, header-free.
-            developerInstructions: originInstructions(request.origin),
-          }
-          : { ...threadParams, threadId: sessionId },
+      const loaded = threadIdOf(
+        await connection.request(
+          sessionId === undefined ? "thread/start" : "thread/resume",
+          sessionId === undefined
+            ? {
+              ...threadParams,
+              cwd: request.cwd,
+              // Keeps the first message, the picker's preview, header-free.
+              developerInstructions: originInstructions(request.origin),
+            }
+            : { ...threadParams, threadId: sessionId },
+        ),
       );
-      if (sessionId !== undefined && thread.id !== sessionId) {
+      if (loaded === undefined) {
+        throw new AppServerRequestError("the thread came back without an id");
+      }
+      if (sessionId !== undefined && loaded !== sessionId) {
         throw new CodexError(
           "session_mismatch",
-          `Codex did not resume session ${sessionId}: it loaded ${thread.id} instead.`,
+          `Codex did not resume session ${sessionId}: it loaded ${loaded} instead.`,
           {
             sessionId,
             hint:
@@ -193,7 +173,7 @@ export class AppServerBackend {
           },
         );
       }
-      return { connection, threadId: thread.id };
+      return { connection, threadId: loaded };
     } catch (error) {
       await connection.close();
       if (error instanceof CodexError) throw error;
@@ -233,7 +213,10 @@ export class AppServerBackend {
     const overridesFit =
       (request.model !== undefined || warm.model === undefined) &&
       (request.reasoningEffort !== undefined || warm.effort === undefined);
-    const untouched = warm.rolloutSize === await this.#rolloutSize(sessionId);
+    // A change of size means somebody else wrote to the session meanwhile.
+    const untouched = warm.rollout !== undefined &&
+      warm.rollout.path === request.rolloutPath &&
+      warm.rollout.size === (await pathInfo(warm.rollout.path))?.size;
     if (warm.connection.alive && overridesFit && untouched) {
       return warm.connection;
     }
@@ -250,11 +233,16 @@ export class AppServerBackend {
     connection: AppServerConnection,
     request: TurnRequest,
   ): Promise<void> {
+    // A new session's rollout file exists only after its first turn.
+    const path = request.rolloutPath ??
+      await findRolloutFile(this.#options.codexHome, threadId);
     const warm: WarmSession = {
       connection,
       model: request.model,
       effort: request.reasoningEffort,
-      rolloutSize: await this.#rolloutSize(threadId),
+      rollout: path === undefined
+        ? undefined
+        : { path, size: (await pathInfo(path))?.size },
       releaseTimer: setTimeout(() => {
         if (this.#warm.get(threadId) === warm) this.#warm.delete(threadId);
         connection.close();
@@ -271,100 +259,6 @@ export class AppServerBackend {
     }
   }
 
-  async #turn(
-    connection: AppServerConnection,
-    threadId: string,
-    request: TurnRequest,
-  ): Promise<TurnResult> {
-    const state = newTurnState();
-    const emit = (event: ThreadEvent): void => {
-      reduceTurn(state, event);
-      request.onEvent?.(event);
-    };
-    emit({ type: "thread.started", thread_id: threadId });
-    let turnId: string | undefined;
-    let finished!: () => void;
-    const done = new Promise<void>((resolve) => finished = resolve);
-    const watchdog = new TurnWatchdog(request, () => {
-      // Interrupt so the rollout ends cleanly, then end the process anyway.
-      const interrupt = turnId === undefined
-        ? Promise.resolve()
-        : connection.request(
-          "turn/interrupt",
-          { threadId, turnId },
-          INTERRUPT_TIMEOUT_MS,
-        ).catch(() => {});
-      interrupt.finally(() => connection.kill());
-    });
-    const stream: StreamState = { drafts: new Map() };
-    const unsubscribe = connection.subscribe((notification) => {
-      if (notification.method === "codex-persistent-mcp/exited") {
-        finished();
-        return;
-      }
-      const params = notification.params;
-      if (params?.threadId !== undefined && params.threadId !== threadId) {
-        return;
-      }
-      watchdog.touch();
-      const event = toThreadEvent(notification, stream);
-      if (event !== undefined) emit(event);
-      if (notification.method === "turn/completed") finished();
-    });
-    try {
-      const started = await connection.request<{ turn: { id: string } }>(
-        "turn/start",
-        {
-          threadId,
-          input: [{
-            type: "text",
-            text: request.sessionId === undefined
-              ? request.prompt
-              : withOriginHeader(request.prompt, request.origin),
-          }],
-          cwd: request.cwd,
-          ...(request.model === undefined ? {} : { model: request.model }),
-          ...(request.reasoningEffort === undefined
-            ? {}
-            : { effort: request.reasoningEffort }),
-        },
-      );
-      turnId = started.turn.id;
-      await done;
-    } catch (error) {
-      if (error instanceof AppServerRequestError && error.code !== undefined) {
-        throw new CodexError(
-          "codex_failed",
-          `Codex refused the turn: ${error.message}`,
-          { sessionId: threadId },
-        );
-      }
-      // The process died or stopped answering: the verdict below says so.
-    } finally {
-      watchdog.dispose();
-      unsubscribe();
-    }
-    return await settleTurn(state, {
-      requestedSessionId: request.sessionId,
-      limits: request,
-      watchdog,
-      describeEnd: async () => {
-        if (connection.alive) {
-          connection.kill();
-          return "app-server stopped answering without finishing the turn.";
-        }
-        return `app-server ${
-          describeExit(await connection.exited, await connection.stderrTail())
-        }`;
-      },
-    });
-  }
-
-  async #rolloutSize(sessionId: string): Promise<number | undefined> {
-    const path = await findRolloutFile(this.#options.codexHome, sessionId);
-    return path === undefined ? undefined : (await pathInfo(path))?.size;
-  }
-
   /** The sandbox Codex would use for `codex exec`: config.toml's, else read-only. */
   async #sandboxMode(): Promise<string> {
     const config = await readTextFileIfExists(
@@ -372,126 +266,5 @@ export class AppServerBackend {
     );
     return config?.match(/^\s*sandbox_mode\s*=\s*"([a-z-]+)"/m)?.[1] ??
       "read-only";
-  }
-}
-
-/**
- * An app-server notification as the `codex exec --json` event it matches. A
- * streamed reply (which exec never shows) becomes `item.updated` events, at
- * most one per {@linkcode DRAFT_PROGRESS_MS}, whose text is the draft's end.
- */
-function toThreadEvent(
-  notification: AppServerNotification,
-  stream: StreamState,
-): ThreadEvent | undefined {
-  const params = notification.params ?? {};
-  switch (notification.method) {
-    case "turn/started":
-      return { type: "turn.started" };
-    case "item/started":
-    case "item/completed": {
-      const item = toThreadItem(params.item);
-      if (item === undefined) return undefined;
-      return {
-        type: notification.method === "item/started"
-          ? "item.started"
-          : "item.completed",
-        item,
-      };
-    }
-    case "error": {
-      const message = String(params.error?.message ?? "error");
-      return {
-        type: "error",
-        message: params.willRetry && !message.startsWith("Reconnecting...")
-          ? `Reconnecting... ${message}`
-          : message,
-      };
-    }
-    case "item/agentMessage/delta": {
-      const id = String(params.itemId ?? "");
-      const draft = stream.drafts.get(id) ?? { tail: "", reportedAt: 0 };
-      draft.tail = (draft.tail + String(params.delta ?? "")).slice(
-        -DRAFT_TAIL_CHARS,
-      );
-      stream.drafts.set(id, draft);
-      if (Date.now() - draft.reportedAt < DRAFT_PROGRESS_MS) return undefined;
-      draft.reportedAt = Date.now();
-      return {
-        type: "item.updated",
-        item: { type: "agent_message", id, text: draft.tail },
-      };
-    }
-    case "thread/tokenUsage/updated": {
-      const last = params.tokenUsage?.last;
-      if (last !== undefined) {
-        stream.usage = {
-          input_tokens: last.inputTokens ?? 0,
-          cached_input_tokens: last.cachedInputTokens,
-          output_tokens: last.outputTokens ?? 0,
-          reasoning_output_tokens: last.reasoningOutputTokens,
-        };
-      }
-      return undefined;
-    }
-    case "turn/completed": {
-      const turn = params.turn ?? {};
-      if (turn.status === "completed") {
-        return {
-          type: "turn.completed",
-          usage: stream.usage ?? { input_tokens: 0, output_tokens: 0 },
-        };
-      }
-      if (turn.status === "failed") {
-        return {
-          type: "turn.failed",
-          error: { message: String(turn.error?.message ?? "the turn failed") },
-        };
-      }
-      return undefined;
-    }
-    default:
-      return undefined;
-  }
-}
-
-// deno-lint-ignore no-explicit-any
-function toThreadItem(item: any): ThreadItem | undefined {
-  const id = String(item?.id ?? "");
-  switch (item?.type) {
-    case "agentMessage":
-      return { id, type: "agent_message", text: String(item.text ?? "") };
-    case "reasoning":
-      return {
-        id,
-        type: "reasoning",
-        text: [item.summary ?? [], item.text ?? []].flat().join("\n"),
-      };
-    case "commandExecution":
-      return {
-        id,
-        type: "command_execution",
-        command: Array.isArray(item.command)
-          ? item.command.join(" ")
-          : String(item.command ?? ""),
-        aggregated_output: String(item.aggregatedOutput ?? ""),
-        exit_code: item.exitCode ?? null,
-        status: item.status,
-      };
-    case "fileChange":
-      return {
-        id,
-        type: "file_change",
-        // deno-lint-ignore no-explicit-any
-        changes: (item.changes ?? []).map((change: any) => ({
-          path: String(change.path),
-          kind: typeof change.kind === "string"
-            ? change.kind
-            : change.kind?.type,
-        })),
-        status: item.status,
-      };
-    default:
-      return undefined;
   }
 }

@@ -1,56 +1,36 @@
 /**
- * Runs one Codex turn: spawn `codex exec`, send the prompt on stdin, read the
- * JSONL events to the end, and end the whole process tree when a limit fires.
+ * The exec backend: one turn is one `codex exec` process. Spawn it, send the
+ * prompt on stdin, read the JSONL events to the end, and end the whole
+ * process tree when a limit fires.
  *
  * @module
  */
 
 import { CodexError } from "../errors.ts";
-import { spawnProcess } from "../runtime/process.deno.ts";
+import { withOriginHeader } from "../header.ts";
 import {
   type ChildProcess,
-  ExecutableNotFoundError,
-  type SpawnProcess,
-} from "../runtime/types.ts";
-import { terminateTree } from "../runtime/terminate.ts";
-import { type OriginHeader, withOriginHeader } from "../header.ts";
+  startProcess,
+  terminateTree,
+} from "../runtime/process_tree.ts";
+import { ExecutableNotFoundError } from "../runtime/types.ts";
 import { TextLineStream } from "../text_line_stream.ts";
-import { buildExecArgs, type ExecArgsRequest } from "./args.ts";
-import { parseEventLine, type ThreadEvent } from "./events.ts";
+import { buildExecArgs } from "./args.ts";
+import { parseEventLine } from "./events.ts";
+import { describeExit, readStderrTail } from "./process_exit.ts";
+import type { TurnRequest } from "./turn_request.ts";
 import { newTurnState, reduceTurn } from "./turn.ts";
 import {
-  describeExit,
-  readStderrTail,
   settleTurn,
   throwIfCancelled,
-  type TurnLimits,
   type TurnResult,
   TurnWatchdog,
 } from "./verdict.ts";
 
-export type { TurnResult } from "./verdict.ts";
-
-/** Everything one turn needs. */
-export interface TurnRequest extends ExecArgsRequest, TurnLimits {
-  /** The Codex executable (a path, or a name looked up on PATH). */
-  codexBin: string;
-  /** The prompt, without the origin header. */
-  prompt: string;
-  /** Who sent it; each backend records it where Codex keeps it best. */
-  origin: OriginHeader;
-  /** Sees every event as it arrives (progress reporting). */
-  onEvent?: (event: ThreadEvent) => void;
-  /** Extra environment for Codex. */
-  env?: Record<string, string>;
-  /** How to start the process; defaults to the runtime's. */
-  spawn?: SpawnProcess;
-}
-
-const activeChildren = new Set<ChildProcess>();
-
 /**
  * Runs one turn and returns its reply, or throws a {@linkcode CodexError}
- * that says which limit or failure ended it.
+ * that says which limit or failure ended it. Aborting `request.signal` ends
+ * the process tree.
  *
  * @example
  * ```ts ignore
@@ -68,23 +48,21 @@ const activeChildren = new Set<ChildProcess>();
  */
 export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
   throwIfCancelled(request.signal, request.sessionId);
-  const spawn = request.spawn ?? spawnProcess;
   let child: ChildProcess;
   try {
-    child = spawn(request.codexBin, buildExecArgs(request), {
-      env: request.env,
-    });
+    child = startProcess(
+      request.codexBin,
+      buildExecArgs(request),
+      { env: request.env },
+      request.spawn,
+    );
   } catch (error) {
     if (error instanceof ExecutableNotFoundError) {
       throw codexMissing(error, request.sessionId);
     }
     throw error;
   }
-  activeChildren.add(child);
-
-  const watchdog = new TurnWatchdog(request, () => {
-    terminateTree(child);
-  });
+  const watchdog = new TurnWatchdog(request, () => terminateTree(child));
   const state = newTurnState();
   const stderrTail = readStderrTail(child.stderr);
   const stdinWritten = writeAndClose(
@@ -116,7 +94,6 @@ export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
     });
   } finally {
     watchdog.dispose();
-    activeChildren.delete(child);
   }
 }
 
@@ -124,8 +101,10 @@ export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
  * The error for a Codex executable that cannot be started.
  *
  * @example
- * ```ts ignore
- * throw codexMissing(new ExecutableNotFoundError("codex", "not found"));
+ * ```ts
+ * import { codexMissing } from "./runner.ts";
+ * import { ExecutableNotFoundError } from "../runtime/types.ts";
+ * codexMissing(new ExecutableNotFoundError("codex", "not found")).kind; // "codex_missing"
  * ```
  */
 export function codexMissing(
@@ -141,20 +120,6 @@ export function codexMissing(
         "Install it (npm install -g @openai/codex) or set CODEX_BIN to the absolute path of the codex executable (`which codex`).",
     },
   );
-}
-
-/**
- * Ends every running Codex process tree (SIGTERM, then SIGKILL) and waits for
- * them to exit. Used at shutdown so no Codex process outlives the server.
- *
- * @example
- * ```ts ignore
- * import { endAllTurns } from "./runner.ts";
- * await endAllTurns();
- * ```
- */
-export async function endAllTurns(): Promise<void> {
-  await Promise.all([...activeChildren].map(terminateTree));
 }
 
 async function writeAndClose(

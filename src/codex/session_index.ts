@@ -10,13 +10,12 @@
  * @module
  */
 
-import { CodexError } from "../errors.ts";
 import { splitOriginHeader } from "../header.ts";
 import {
   readTextFileIfExists,
   statFileSync,
   writeTextFileAtomic,
-} from "../runtime/fs.deno.ts";
+} from "../runtime/fs.ts";
 import { listRolloutFiles, readSessionMeta, scanRollout } from "./store.ts";
 
 /** One session in a listing. */
@@ -37,6 +36,12 @@ export interface SessionSummary {
   viaMcp: boolean;
 }
 
+/** Where a page of the listing ends: its last file. */
+export interface ListPosition {
+  mtimeMs: number;
+  path: string;
+}
+
 /** What to list. */
 export interface ListOptions {
   /** Only sessions started in exactly this directory. */
@@ -45,15 +50,15 @@ export interface ListOptions {
   onlyMcp?: boolean;
   /** At most this many. */
   limit: number;
-  /** Continue after the page that returned this cursor. */
-  cursor?: string;
+  /** Continue after this position (a previous page's `next`). */
+  after?: ListPosition;
 }
 
 /** A page of sessions. */
 export interface SessionListing {
   sessions: SessionSummary[];
-  /** Pass back as `cursor` for the next page; absent on the last one. */
-  nextCursor?: string;
+  /** Pass back as `after` for the next page; absent on the last one. */
+  next?: ListPosition;
 }
 
 interface CacheEntry {
@@ -96,9 +101,7 @@ export class SessionIndex {
 
   /** One page of sessions, newest activity first. */
   async list(options: ListOptions): Promise<SessionListing> {
-    const after = options.cursor === undefined
-      ? undefined
-      : decodeListCursor(options.cursor);
+    const after = options.after;
     const cache = await this.#loadCache();
     const files = await statAll(await listRolloutFiles(this.#codexHome));
     files.sort((a, b) =>
@@ -114,12 +117,12 @@ export class SessionIndex {
       ) start++;
     }
     const sessions: SessionSummary[] = [];
-    let nextCursor: string | undefined;
+    let next: ListPosition | undefined;
     let changed = false;
     for (let i = start; i < files.length; i++) {
       if (sessions.length === options.limit) {
         const last = files[i - 1];
-        nextCursor = encodeListCursor(last.mtimeMs, last.path);
+        next = { mtimeMs: last.mtimeMs, path: last.path };
         break;
       }
       const file = files[i];
@@ -141,7 +144,7 @@ export class SessionIndex {
       sessions.push(summary);
     }
     if (changed) await this.#saveCache(cache);
-    return { sessions, nextCursor };
+    return { sessions, next };
   }
 
   async #loadCache(): Promise<Map<string, CacheEntry>> {
@@ -149,13 +152,19 @@ export class SessionIndex {
     this.#cache = new Map();
     if (this.#cachePath === undefined) return this.#cache;
     const text = await readTextFileIfExists(this.#cachePath);
+    let data: unknown;
     try {
-      const data = text === undefined ? undefined : JSON.parse(text);
-      if (data?.format === CACHE_FORMAT && data.codexHome === this.#codexHome) {
-        this.#cache = new Map(Object.entries(data.entries));
-      }
+      data = text === undefined ? undefined : JSON.parse(text);
     } catch {
       // A damaged cache is rebuilt from Codex's files.
+    }
+    if (
+      isRecord(data) && data.format === CACHE_FORMAT &&
+      data.codexHome === this.#codexHome && isRecord(data.entries)
+    ) {
+      for (const [path, entry] of Object.entries(data.entries)) {
+        if (isCacheEntry(entry)) this.#cache.set(path, entry);
+      }
     }
     return this.#cache;
   }
@@ -175,6 +184,21 @@ export class SessionIndex {
       // Without a cache the next listing is only slower.
     }
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Entries of our own cache file, checked as they are loaded. */
+function isCacheEntry(value: unknown): value is CacheEntry {
+  return isRecord(value) && typeof value.id === "string" &&
+    typeof value.size === "number" && typeof value.mtimeMs === "number" &&
+    typeof value.turns === "number" && typeof value.scannedTo === "number" &&
+    (value.cwd === undefined || typeof value.cwd === "string") &&
+    (value.startedAt === undefined || typeof value.startedAt === "string") &&
+    (value.firstUserMessage === undefined ||
+      typeof value.firstUserMessage === "string");
 }
 
 interface FileStat {
@@ -263,71 +287,4 @@ function summarize(entry: CacheEntry, mtimeMs: number): SessionSummary {
       : firstLine,
     viaMcp: header !== undefined,
   };
-}
-
-/**
- * Encodes a position as an opaque cursor string.
- *
- * @example
- * ```ts
- * import { decodeCursor, encodeCursor } from "./session_index.ts";
- * const isPage = (v: Record<string, unknown>): v is { page: number } =>
- *   typeof v.page === "number";
- * decodeCursor(encodeCursor({ page: 2 }), "example", isPage); // { page: 2 }
- * ```
- */
-export function encodeCursor(position: Record<string, unknown>): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(position));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("=", "");
-}
-
-/**
- * Decodes a cursor from {@linkcode encodeCursor}, or fails with a clear
- * `bad_input` error naming the tool it was meant for.
- */
-export function decodeCursor<T>(
-  cursor: string,
-  tool: string,
-  isValid: (
-    value: Record<string, unknown>,
-  ) => value is T & Record<string, unknown>,
-): T {
-  try {
-    const bytes = Uint8Array.from(atob(cursor), (char) => char.charCodeAt(0));
-    const value = JSON.parse(new TextDecoder().decode(bytes));
-    if (typeof value === "object" && value !== null && isValid(value)) {
-      return value;
-    }
-  } catch {
-    // Reported below.
-  }
-  throw new CodexError(
-    "bad_input",
-    `cursor ${
-      JSON.stringify(cursor.slice(0, 80))
-    } is not a ${tool} cursor from this server.`,
-    {
-      hint:
-        "Pass the next_cursor of the previous page unchanged, or omit cursor for the first page.",
-    },
-  );
-}
-
-interface ListPosition {
-  m: number;
-  p: string;
-}
-
-function encodeListCursor(mtimeMs: number, path: string): string {
-  return encodeCursor({ m: mtimeMs, p: path });
-}
-
-function decodeListCursor(cursor: string): { mtimeMs: number; path: string } {
-  const position = decodeCursor(
-    cursor,
-    "codex_sessions",
-    (value): value is ListPosition & Record<string, unknown> =>
-      typeof value.m === "number" && typeof value.p === "string",
-  );
-  return { mtimeMs: position.m, path: position.p };
 }

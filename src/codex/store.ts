@@ -6,8 +6,8 @@
  */
 
 import { type OriginHeader, withOriginHeader } from "../header.ts";
-import { listDirectory, openFile } from "../runtime/fs.deno.ts";
-import type { ReadableFile } from "../runtime/types.ts";
+import { linesBackward, linesForward } from "../file_lines.ts";
+import { listDirectory, openFile } from "../runtime/fs.ts";
 import { type ConversationMessage, parseRolloutLine } from "./rollout.ts";
 
 /** Codex's home: `CODEX_HOME`, else `~/.codex`. */
@@ -90,25 +90,32 @@ export async function findRolloutFile(
 export async function readSessionMeta(
   path: string,
 ): Promise<SessionMeta | undefined> {
-  const line = await readFirstLine(path);
-  if (line === undefined) return undefined;
+  let first: string | undefined;
+  for await (const line of linesForward(path, 0, MAX_FIRST_LINE_BYTES)) {
+    first = line.text;
+    break;
+  }
+  let record: unknown;
   try {
-    const record = JSON.parse(line);
-    if (record?.type !== "session_meta") return undefined;
-    const payload = record.payload ?? {};
-    return {
-      id: String(payload.id),
-      cwd: typeof payload.cwd === "string" ? payload.cwd : undefined,
-      timestamp: typeof payload.timestamp === "string"
-        ? payload.timestamp
-        : undefined,
-      cliVersion: typeof payload.cli_version === "string"
-        ? payload.cli_version
-        : undefined,
-    };
+    record = first === undefined ? undefined : JSON.parse(first);
   } catch {
     return undefined;
   }
+  if (!isRecord(record) || record.type !== "session_meta") return undefined;
+  const payload = isRecord(record.payload) ? record.payload : {};
+  if (typeof payload.id !== "string") return undefined;
+  const text = (value: unknown): string | undefined =>
+    typeof value === "string" ? value : undefined;
+  return {
+    id: payload.id,
+    cwd: text(payload.cwd),
+    timestamp: text(payload.timestamp),
+    cliVersion: text(payload.cli_version),
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -163,41 +170,17 @@ export async function scanRollout(
 ): Promise<RolloutScan> {
   const scan: RolloutScan = { userMessages: 0, scannedTo: from };
   let leadingOrigin: { header: OriginHeader; at: number } | undefined;
-  const file = await openFile(path);
-  try {
-    const decoder = new TextDecoder();
-    const buffer = new Uint8Array(1024 * 1024);
-    let pending: Uint8Array[] = [];
-    let position = from;
-    for (;;) {
-      const read = await file.read(buffer, position);
-      if (read === null) break;
-      let lineStart = 0;
-      for (
-        let newline = buffer.indexOf(10, 0);
-        newline !== -1 && newline < read;
-        newline = buffer.indexOf(10, lineStart)
-      ) {
-        pending.push(buffer.subarray(lineStart, newline));
-        const message = parseRolloutLine(decoder.decode(concat(pending)));
-        pending = [];
-        if (message?.role === "origin" && scan.userMessages === 0) {
-          // Where this line starts, even when it began in an earlier read.
-          leadingOrigin ??= { header: message.header, at: scan.scannedTo };
-        } else if (message?.role === "user") {
-          scan.userMessages++;
-          scan.firstUserMessage ??= leadingOrigin === undefined
-            ? message.text
-            : withOriginHeader(message.text, leadingOrigin.header);
-        }
-        lineStart = newline + 1;
-        scan.scannedTo = position + lineStart;
-      }
-      if (lineStart < read) pending.push(buffer.slice(lineStart, read));
-      position += read;
+  for await (const line of linesForward(path, from)) {
+    const message = parseRolloutLine(line.text);
+    if (message?.role === "origin" && scan.userMessages === 0) {
+      leadingOrigin ??= { header: message.header, at: line.start };
+    } else if (message?.role === "user") {
+      scan.userMessages++;
+      scan.firstUserMessage ??= leadingOrigin === undefined
+        ? message.text
+        : withOriginHeader(message.text, leadingOrigin.header);
     }
-  } finally {
-    await file.close();
+    scan.scannedTo = line.end;
   }
   // Rescan the note with the message Codex has not written yet.
   if (leadingOrigin !== undefined && scan.userMessages === 0) {
@@ -244,8 +227,8 @@ export async function readConversationPage(
   const file = await openFile(path);
   try {
     const end = Math.min(options.before ?? options.size, options.size);
-    for await (const { line, start } of linesBackwards(file, end)) {
-      const record = parseRolloutLine(line);
+    for await (const { text, start } of linesBackward(file, end)) {
+      const record = parseRolloutLine(text);
       if (record === undefined) continue;
       if (record.role === "origin") {
         leadingOrigin = record.header;
@@ -271,59 +254,6 @@ export async function readConversationPage(
     first.text = withOriginHeader(first.text, leadingOrigin);
   }
   return { messages: newestFirst.reverse() };
-}
-
-const TAIL_CHUNK_BYTES = 256 * 1024;
-
-/** The lines of a file that end at or before byte `end`, newest first. */
-async function* linesBackwards(
-  file: ReadableFile,
-  end: number,
-): AsyncGenerator<{ line: string; start: number }> {
-  const decoder = new TextDecoder();
-  // Bytes of the line that straddles the chunk boundary (its end part).
-  let carry: Uint8Array = new Uint8Array(0);
-  while (end > 0) {
-    const start = Math.max(0, end - TAIL_CHUNK_BYTES);
-    const chunk = new Uint8Array(end - start);
-    let filled = 0;
-    while (filled < chunk.length) {
-      const read = await file.read(chunk.subarray(filled), start + filled);
-      if (read === null) break;
-      filled += read;
-    }
-    const bytes = concat([chunk.subarray(0, filled), carry]);
-    // Lines wholly inside `bytes`; the first (partial unless at the file
-    // start) is carried into the next, older chunk.
-    let lineEnd = bytes.length;
-    for (
-      let newline = bytes.lastIndexOf(10, lineEnd - 1);
-      newline !== -1;
-      newline = bytes.lastIndexOf(10, lineEnd - 1)
-    ) {
-      yield {
-        line: decoder.decode(bytes.subarray(newline + 1, lineEnd)),
-        start: start + newline + 1,
-      };
-      lineEnd = newline;
-      if (lineEnd === 0) break;
-    }
-    carry = bytes.slice(0, lineEnd);
-    end = start;
-  }
-  if (carry.length > 0) yield { line: decoder.decode(carry), start: 0 };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const total = parts.reduce((sum, part) => sum + part.length, 0);
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
 }
 
 /** The creation time in a UUIDv7, or `undefined` for other ids. */
@@ -368,30 +298,4 @@ async function allDayDirs(sessionsDir: string): Promise<string[]> {
 
 async function listDirDescending(dir: string): Promise<string[]> {
   return (await listDirectory(dir)).sort().reverse();
-}
-
-async function readFirstLine(path: string): Promise<string | undefined> {
-  const file = await openFile(path);
-  try {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const buffer = new Uint8Array(64 * 1024);
-    while (total < MAX_FIRST_LINE_BYTES) {
-      const read = await file.read(buffer);
-      if (read === null) break;
-      const newline = buffer.subarray(0, read).indexOf(10);
-      if (newline !== -1) {
-        chunks.push(buffer.slice(0, newline));
-        total += newline;
-        return new TextDecoder().decode(concat(chunks));
-      }
-      chunks.push(buffer.slice(0, read));
-      total += read;
-    }
-    return total > 0 && total < MAX_FIRST_LINE_BYTES
-      ? new TextDecoder().decode(concat(chunks))
-      : undefined;
-  } finally {
-    await file.close();
-  }
 }

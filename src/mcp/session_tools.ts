@@ -8,37 +8,18 @@
 
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { z } from "zod";
-import {
-  decodeCursor,
-  encodeCursor,
-  type SessionIndex,
-  type SessionSummary,
-} from "./codex/session_index.ts";
+import type { SessionIndex, SessionSummary } from "../codex/session_index.ts";
 import {
   findRolloutFile,
   readConversationPage,
   readSessionMeta,
-} from "./codex/store.ts";
-import { unknownSession } from "./errors.ts";
-import { splitOriginHeader } from "./header.ts";
-import { pathInfo } from "./runtime/fs.deno.ts";
-import { capText } from "./text_cap.ts";
-import { SESSION_ID_SCHEMA } from "./tools.ts";
-
-/** Parsed input of `codex_sessions`. */
-export interface SessionsInput {
-  cwd?: string;
-  only_mcp?: boolean;
-  limit?: number;
-  cursor?: string;
-}
-
-/** Parsed input of `codex_session_read`. */
-export interface SessionReadInput {
-  session_id: string;
-  turns?: number;
-  cursor?: string;
-}
+} from "../codex/store.ts";
+import { unknownSession } from "../errors.ts";
+import { splitOriginHeader } from "../header.ts";
+import { pathInfo } from "../runtime/fs.ts";
+import { capText } from "../text_cap.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { SESSION_ID_SCHEMA } from "./turn_tools.ts";
 
 /** Input of `codex_sessions`. */
 export const SESSIONS_INPUT = {
@@ -68,6 +49,12 @@ const SESSION_SUMMARY_OUTPUT = z.object({
   resume_command: z.string(),
 });
 
+/** Parsed input of `codex_sessions`. */
+export type SessionsInput = z.infer<z.ZodObject<typeof SESSIONS_INPUT>>;
+
+/** A `codex_sessions` cursor: where the previous page ended. */
+const LIST_CURSOR = z.object({ m: z.number(), p: z.string() });
+
 /** Structured output of `codex_sessions`. */
 export const SESSIONS_OUTPUT = {
   sessions: z.array(SESSION_SUMMARY_OUTPUT),
@@ -87,6 +74,12 @@ export const SESSION_READ_INPUT = {
     "next_cursor from the previous page, for older turns.",
   ),
 };
+
+/** Parsed input of `codex_session_read`. */
+export type SessionReadInput = z.infer<z.ZodObject<typeof SESSION_READ_INPUT>>;
+
+/** A `codex_session_read` cursor: the session and the byte its page starts at. */
+const READ_CURSOR = z.object({ s: z.string(), b: z.number().int().min(0) });
 
 /** Structured output of `codex_session_read`. */
 export const SESSION_READ_OUTPUT = {
@@ -115,12 +108,20 @@ export async function listSessionsTool(
   index: SessionIndex,
   input: SessionsInput,
 ): Promise<CallToolResult> {
-  const { sessions, nextCursor } = await index.list({
+  const after = input.cursor === undefined
+    ? undefined
+    : decodeCursor(input.cursor, "codex_sessions", LIST_CURSOR);
+  const { sessions, next } = await index.list({
     cwd: input.cwd,
     onlyMcp: input.only_mcp,
     limit: input.limit ?? 20,
-    cursor: input.cursor,
+    after: after === undefined
+      ? undefined
+      : { mtimeMs: after.m, path: after.p },
   });
+  const nextCursor = next === undefined
+    ? undefined
+    : encodeCursor({ m: next.mtimeMs, p: next.path });
   const structured = {
     sessions: sessions.map(sessionOutput),
     ...(nextCursor === undefined ? {} : { next_cursor: nextCursor }),
@@ -151,11 +152,6 @@ function sessionOutput(
   };
 }
 
-interface ReadPosition {
-  s: string;
-  b: number;
-}
-
 /**
  * Runs `codex_session_read`.
  *
@@ -173,8 +169,7 @@ export async function readSessionTool(
   const before = input.cursor === undefined ? undefined : decodeCursor(
     input.cursor,
     "codex_session_read",
-    (value): value is ReadPosition & Record<string, unknown> =>
-      value.s === sessionId && typeof value.b === "number",
+    READ_CURSOR.refine((position) => position.s === sessionId),
   ).b;
   const path = await findRolloutFile(codexHome, sessionId);
   const info = path === undefined ? undefined : await pathInfo(path);

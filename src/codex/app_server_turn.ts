@@ -1,0 +1,125 @@
+/**
+ * One turn over an app-server connection: `turn/start`, then its
+ * notifications as events, reduced to the turn's result; a limit that fires
+ * interrupts the turn, then ends the process.
+ *
+ * @module
+ */
+
+import { withOriginHeader } from "../header.ts";
+import {
+  type AppServerConnection,
+  AppServerRequestError,
+} from "./app_server.ts";
+import { newAppServerStream, toThreadEvent } from "./app_server_events.ts";
+import { turnIdOf } from "./app_server_protocol.ts";
+import { CodexError } from "../errors.ts";
+import type { ThreadEvent } from "./events.ts";
+import { describeExit } from "./process_exit.ts";
+import type { TurnRequest } from "./turn_request.ts";
+import { newTurnState, reduceTurn } from "./turn.ts";
+import { settleTurn, type TurnResult, TurnWatchdog } from "./verdict.ts";
+
+/** How long `turn/interrupt` may take before the process is killed. */
+const INTERRUPT_TIMEOUT_MS = 2_000;
+
+/**
+ * Runs one turn on `threadId`, loaded in `connection`. Throws a
+ * {@linkcode CodexError} for a turn that fails or is stopped; the caller
+ * decides what becomes of the process afterwards.
+ *
+ * @example
+ * ```ts ignore
+ * const { reply } = await runAppServerTurn(connection, threadId, request);
+ * ```
+ */
+export async function runAppServerTurn(
+  connection: AppServerConnection,
+  threadId: string,
+  request: TurnRequest,
+): Promise<TurnResult> {
+  const state = newTurnState();
+  const emit = (event: ThreadEvent): void => {
+    reduceTurn(state, event);
+    request.onEvent?.(event);
+  };
+  emit({ type: "thread.started", thread_id: threadId });
+  let turnId: string | undefined;
+  let finished!: () => void;
+  // The turn ends with turn/completed, or with the process.
+  const done = Promise.race([
+    new Promise<void>((resolve) => finished = resolve),
+    connection.exited,
+  ]);
+  const watchdog = new TurnWatchdog(request, () => {
+    // Interrupt so the rollout ends cleanly, then end the process anyway.
+    const interrupt = turnId === undefined
+      ? Promise.resolve()
+      : connection.request(
+        "turn/interrupt",
+        { threadId, turnId },
+        INTERRUPT_TIMEOUT_MS,
+      ).catch(() => {});
+    interrupt.finally(() => connection.kill());
+  });
+  const stream = newAppServerStream();
+  const unsubscribe = connection.subscribe((notification) => {
+    if (
+      notification.threadId !== undefined &&
+      notification.threadId !== threadId
+    ) {
+      return;
+    }
+    watchdog.touch();
+    const event = toThreadEvent(notification, stream, Date.now());
+    if (event !== undefined) emit(event);
+    if (notification.method === "turn/completed") finished();
+  });
+  try {
+    const started = await connection.request(
+      "turn/start",
+      {
+        threadId,
+        input: [{
+          type: "text",
+          text: request.sessionId === undefined
+            ? request.prompt
+            : withOriginHeader(request.prompt, request.origin),
+        }],
+        cwd: request.cwd,
+        ...(request.model === undefined ? {} : { model: request.model }),
+        ...(request.reasoningEffort === undefined
+          ? {}
+          : { effort: request.reasoningEffort }),
+      },
+    );
+    turnId = turnIdOf(started);
+    await done;
+  } catch (error) {
+    if (error instanceof AppServerRequestError && error.code !== undefined) {
+      throw new CodexError(
+        "codex_failed",
+        `Codex refused the turn: ${error.message}`,
+        { sessionId: threadId },
+      );
+    }
+    // The process died or stopped answering: the verdict below says so.
+  } finally {
+    watchdog.dispose();
+    unsubscribe();
+  }
+  return await settleTurn(state, {
+    requestedSessionId: request.sessionId,
+    limits: request,
+    watchdog,
+    describeEnd: async () => {
+      if (connection.alive) {
+        connection.kill();
+        return "app-server stopped answering without finishing the turn.";
+      }
+      return `app-server ${
+        describeExit(await connection.exited, await connection.stderrTail())
+      }`;
+    },
+  });
+}

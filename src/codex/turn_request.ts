@@ -1,0 +1,29 @@
+/**
+ * What one turn needs, whichever backend runs it.
+ *
+ * @module
+ */
+
+import type { OriginHeader } from "../header.ts";
+import type { SpawnProcess } from "../runtime/types.ts";
+import type { ExecArgsRequest } from "./args.ts";
+import type { ThreadEvent } from "./events.ts";
+import type { TurnLimits } from "./verdict.ts";
+
+/** Everything one turn needs. */
+export interface TurnRequest extends ExecArgsRequest, TurnLimits {
+  /** The Codex executable (a path, or a name looked up on PATH). */
+  codexBin: string;
+  /** The prompt, without the origin header. */
+  prompt: string;
+  /** Who sent it; each backend records it where Codex keeps it best. */
+  origin: OriginHeader;
+  /** The resumed session's rollout file, found once by the caller. */
+  rolloutPath?: string;
+  /** Sees every event as it arrives (progress reporting). */
+  onEvent?: (event: ThreadEvent) => void;
+  /** Extra environment for Codex. */
+  env?: Record<string, string>;
+  /** How to start the process; defaults to the runtime's. */
+  spawn?: SpawnProcess;
+}

@@ -1,0 +1,122 @@
+/**
+ * Tool results: a turn's reply, and every failure in one format (what went
+ * wrong, the session, what to do).
+ *
+ * @module
+ */
+
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
+import type { Usage } from "../codex/events.ts";
+import type { TurnResult } from "../codex/verdict.ts";
+import { CodexError } from "../errors.ts";
+import { capText } from "../text_cap.ts";
+
+/**
+ * The result of a completed turn: the reply under `replyField`, the session
+ * and usage, and text that ends with how to continue the session.
+ *
+ * @example
+ * ```ts
+ * import { turnResult } from "./results.ts";
+ * turnResult("reply", { sessionId: "s1", reply: "Hi" }, 4_000_000).structuredContent;
+ * // { session_id: "s1", reply: "Hi" }
+ * ```
+ */
+export function turnResult(
+  replyField: string,
+  result: TurnResult,
+  maxReplyBytes: number,
+): CallToolResult {
+  const reply = capText(result.reply, maxReplyBytes, result.sessionId);
+  const structured: Record<string, unknown> = {
+    session_id: result.sessionId,
+    [replyField]: reply,
+  };
+  if (result.usage !== undefined) structured.usage = pickUsage(result.usage);
+  return {
+    content: [{
+      type: "text",
+      text: `${reply}\n\n${sessionFooter(result.sessionId)}`,
+    }],
+    structuredContent: structured,
+  };
+}
+
+function sessionFooter(sessionId: string): string {
+  return `session_id: ${sessionId}\n(Pass this session_id to continue the conversation; a human can open it with: codex resume ${sessionId})`;
+}
+
+const USAGE_FIELDS = [
+  "input_tokens",
+  "cached_input_tokens",
+  "cache_write_input_tokens",
+  "output_tokens",
+  "reasoning_output_tokens",
+] as const;
+
+function pickUsage(usage: Usage): Record<string, number> {
+  const picked: Record<string, number> = {};
+  for (const key of USAGE_FIELDS) {
+    const value = usage[key];
+    if (typeof value === "number") picked[key] = value;
+  }
+  return picked;
+}
+
+/**
+ * A failed call as a tool result: a {@linkcode CodexError} with its kind,
+ * session, hint and partial messages; anything else as a bug to report.
+ *
+ * @example
+ * ```ts
+ * import { errorResult } from "./results.ts";
+ * import { CodexError } from "../errors.ts";
+ * errorResult("codex_chat", new CodexError("bad_input", "cwd is required."));
+ * // { isError: true, content: [{ type: "text", text: "codex_chat failed (bad_input): cwd is required." }] }
+ * ```
+ */
+export function errorResult(toolName: string, error: unknown): CallToolResult {
+  if (!(error instanceof CodexError)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return textError(
+      `${toolName} failed unexpectedly: ${message}\nPlease report this as a bug in codex-persistent-mcp.`,
+    );
+  }
+  const lines = [`${toolName} failed (${error.kind}): ${error.message}`];
+  if (error.sessionId !== undefined) {
+    lines.push(`session_id: ${error.sessionId}`);
+  }
+  if (error.hint !== undefined) lines.push(`What to do: ${error.hint}`);
+  if (error.partialMessages.length > 0) {
+    lines.push(
+      `Codex's messages before the end:\n${error.partialMessages.join("\n\n")}`,
+    );
+  }
+  return textError(lines.join("\n"));
+}
+
+function textError(text: string): CallToolResult & { isError: true } {
+  return { isError: true, content: [{ type: "text", text }] };
+}
+
+/**
+ * Runs a tool's work and turns any failure into {@linkcode errorResult}.
+ *
+ * @example
+ * ```ts
+ * import { failuresAsResults } from "./results.ts";
+ * await failuresAsResults("codex_sessions", () => {
+ *   throw new Error("boom");
+ * }); // { isError: true, … "codex_sessions failed unexpectedly: boom" … }
+ * ```
+ */
+export async function failuresAsResults(
+  toolName: string,
+  run: () => Promise<CallToolResult>,
+): Promise<CallToolResult> {
+  try {
+    return await run();
+  } catch (error) {
+    return errorResult(toolName, error);
+  }
+}

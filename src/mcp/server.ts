@@ -1,0 +1,156 @@
+/**
+ * Builds the MCP server: registers the tools, hands turn calls to the turn
+ * service, and shapes what comes back. No Codex logic lives here.
+ *
+ * @module
+ */
+
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer as McpServerType } from "@modelcontextprotocol/sdk/server/mcp";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
+import { SessionIndex } from "../codex/session_index.ts";
+import type { Config } from "../config.ts";
+import { TurnService } from "../turns/service.ts";
+import { VERSION } from "../version.ts";
+import { type CallContext, progressReporter } from "./progress.ts";
+import { errorResult, failuresAsResults, turnResult } from "./results.ts";
+import {
+  listSessionsTool,
+  readSessionTool,
+  SESSION_READ_INPUT,
+  SESSION_READ_OUTPUT,
+  type SessionReadInput,
+  SESSIONS_INPUT,
+  SESSIONS_OUTPUT,
+  type SessionsInput,
+} from "./session_tools.ts";
+import {
+  type CommonInput,
+  TOOL_DEFINITIONS,
+  type ToolDefinition,
+} from "./turn_tools.ts";
+
+/** The MCP server and the turns it runs. */
+export interface CodexMcpServer {
+  /** The MCP server: connect it to a transport to serve. */
+  readonly mcp: McpServerType;
+  /** The turn service behind the tools. */
+  readonly turns: TurnService;
+  /** Ends every Codex process, then the MCP connection (at shutdown). */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the MCP server with every tool registered.
+ *
+ * @example
+ * ```ts ignore
+ * import { createServer, loadConfig } from "../../mod.ts";
+ * import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+ * const server = createServer(loadConfig(Deno.env.toObject()));
+ * await server.mcp.connect(new StdioServerTransport());
+ * // … at shutdown
+ * await server.close();
+ * ```
+ */
+export function createServer(config: Config): CodexMcpServer {
+  const mcp = new McpServer(
+    { name: "codex-persistent-mcp", version: VERSION },
+    { capabilities: { logging: {} } },
+  );
+  // Logs go through MCP (`notifications/message`), never to stdout.
+  const log = (level: "info" | "warning", data: string): void => {
+    mcp.sendLoggingMessage({ level, logger: "codex-persistent-mcp", data })
+      .catch(() => {});
+  };
+  const turns = new TurnService(config, log);
+  for (const tool of TOOL_DEFINITIONS) {
+    mcp.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputShape,
+        outputSchema: tool.outputShape,
+      },
+      async (input: Record<string, unknown>, context: CallContext) => {
+        const result = await runTurnTool(turns, config, tool, input, context);
+        const [first] = result.content;
+        if (result.isError && first?.type === "text") {
+          log("warning", first.text);
+        }
+        return result;
+      },
+    );
+  }
+  const index = new SessionIndex(config.codexHome, config.sessionCachePath);
+  mcp.registerTool(
+    "codex_sessions",
+    {
+      title: "List Codex sessions",
+      description:
+        "List sessions from Codex's own store, newest activity first: session_id, cwd, times, turn count, a preview of the first message, whether it came through MCP. Use it to find a session_id you lost. Filter by cwd (exact) and only_mcp; page with limit and cursor.",
+      inputSchema: SESSIONS_INPUT,
+      outputSchema: SESSIONS_OUTPUT,
+    },
+    (input: SessionsInput) =>
+      failuresAsResults("codex_sessions", () => listSessionsTool(index, input)),
+  );
+  mcp.registerTool(
+    "codex_session_read",
+    {
+      title: "Read a Codex session",
+      description:
+        "Read the conversation of one Codex session: user and Codex messages in order, the newest turns first page by page (pass next_cursor for older ones). Includes turns typed by hand in `codex resume`.",
+      inputSchema: SESSION_READ_INPUT,
+      outputSchema: SESSION_READ_OUTPUT,
+    },
+    (input: SessionReadInput) =>
+      failuresAsResults(
+        "codex_session_read",
+        () => readSessionTool(config.codexHome, config.maxReplyBytes, input),
+      ),
+  );
+  return {
+    mcp,
+    turns,
+    async close() {
+      // No Codex process may outlive the server.
+      await turns.close();
+      await mcp.close().catch(() => {});
+    },
+  };
+}
+
+/** One turn tool call: start the turn, follow it, shape its end. */
+async function runTurnTool(
+  turns: TurnService,
+  config: Config,
+  tool: ToolDefinition,
+  input: Record<string, unknown>,
+  context: CallContext,
+): Promise<CallToolResult> {
+  const common = input as CommonInput;
+  const progress = progressReporter(context, config.heartbeatMs);
+  const turn = turns.start({
+    tool: tool.name,
+    prompt: tool.buildPrompt(input),
+    sessionId: common.session_id,
+    cwd: common.cwd,
+    model: common.model,
+    reasoningEffort: common.reasoning_effort,
+    timeoutMs: common.timeout_ms,
+  }, progress.report);
+  // The client cancelling its call stops the turn.
+  const stop = (): void => turn.stop();
+  context.signal.addEventListener("abort", stop);
+  if (context.signal.aborted) stop();
+  try {
+    return turnResult(tool.replyField, await turn.result, config.maxReplyBytes);
+  } catch (error) {
+    return errorResult(tool.name, error);
+  } finally {
+    context.signal.removeEventListener("abort", stop);
+    progress.stop();
+  }
+}

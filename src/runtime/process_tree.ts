@@ -1,0 +1,124 @@
+/**
+ * Child processes as whole trees: started with a marker in their
+ * environment, ended with everything they started. The same on every
+ * runtime; only the spawning itself goes through the seam.
+ *
+ * @module
+ */
+
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import process from "node:process";
+import { spawnProcess } from "./process.deno.ts";
+import type {
+  ChildExit,
+  SpawnedChild,
+  SpawnOptions,
+  SpawnProcess,
+} from "./types.ts";
+
+/**
+ * Set in every child's environment with a value unique to that child, so its
+ * whole tree can be found and ended: Codex starts some helpers in sessions of
+ * their own (0.169.0's shell snapshot), out of reach of a process-group
+ * signal, and they outlive their parent as orphans.
+ */
+export const TREE_MARKER_VARIABLE = "CODEX_PERSISTENT_MCP_TREE";
+
+/** How long a tree gets between SIGTERM and SIGKILL. */
+export const KILL_GRACE_MS = 500;
+
+/** A running child whose whole process tree can be signalled. */
+export interface ChildProcess extends SpawnedChild {
+  /**
+   * Signals the child and everything it started (the npm `codex` wrapper
+   * runs the native binary, which runs shells), even after the child itself
+   * has exited and left orphans behind.
+   */
+  killTree(signal: "SIGTERM" | "SIGKILL"): void;
+}
+
+/**
+ * Starts `command` through `spawn` (default: this runtime's) with a tree
+ * marker of its own.
+ *
+ * @example
+ * ```ts
+ * import { startProcess } from "./process_tree.ts";
+ * const child = startProcess("sleep", ["30"]);
+ * child.killTree("SIGTERM");
+ * await child.exited; // { code: null, signal: "SIGTERM" }
+ * ```
+ */
+export function startProcess(
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+  spawn: SpawnProcess = spawnProcess,
+): ChildProcess {
+  const marker = randomUUID();
+  const child = spawn(command, args, {
+    env: { ...options.env, [TREE_MARKER_VARIABLE]: marker },
+  });
+  let done = false;
+  child.exited.finally(() => done = true);
+  return {
+    pid: child.pid,
+    stdin: child.stdin,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    exited: child.exited,
+    killTree(signal) {
+      // The group id is only ours while the child lives; the marker always is.
+      const targets = done || child.pid <= 0 ? [] : [-child.pid];
+      targets.push(
+        ...processesWithMarker(`${TREE_MARKER_VARIABLE}=${marker}\0`),
+      );
+      for (const pid of targets) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // Already gone.
+        }
+      }
+    },
+  };
+}
+
+/**
+ * SIGTERM to the child and everything it started, SIGKILL after
+ * {@linkcode KILL_GRACE_MS} if it lingers, and once it has exited a last
+ * SIGKILL for orphans it left behind. Resolves with the child's exit.
+ *
+ * @example
+ * ```ts
+ * import { startProcess, terminateTree } from "./process_tree.ts";
+ * await terminateTree(startProcess("sleep", ["30"])); // { code: null, signal: "SIGTERM" }
+ * ```
+ */
+export async function terminateTree(child: ChildProcess): Promise<ChildExit> {
+  child.killTree("SIGTERM");
+  const timer = setTimeout(() => child.killTree("SIGKILL"), KILL_GRACE_MS);
+  const exit = await child.exited;
+  clearTimeout(timer);
+  child.killTree("SIGKILL");
+  return exit;
+}
+
+/** Pids whose environment holds `entry` (none where there is no /proc). */
+function processesWithMarker(entry: string): number[] {
+  let names: string[];
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return []; // No /proc (macOS): the process group alone is signalled.
+  }
+  return names.filter((name) => {
+    if (!/^\d+$/.test(name)) return false;
+    try {
+      return readFileSync(`/proc/${name}/environ`, "utf8").includes(entry);
+    } catch {
+      return false; // It ended while we looked, or is not ours to read.
+    }
+  }).map(Number);
+}

@@ -1,0 +1,213 @@
+/**
+ * The turn service: the one place a call becomes a Codex turn. It resolves
+ * the session's directory, keeps calls on one session in arrival order,
+ * caps the Codex processes running at once, picks the backend (app-server,
+ * falling back to exec), reports progress, and keeps a registry of the turns
+ * it has accepted, so each can be looked up by session, awaited, and
+ * stopped, and `close()` ends them all.
+ *
+ * @module
+ */
+
+import {
+  AppServerBackend,
+  AppServerUnavailableError,
+} from "../codex/app_server_backend.ts";
+import type { ReasoningEffort } from "../codex/args.ts";
+import { runCodexTurn } from "../codex/runner.ts";
+import type { TurnRequest } from "../codex/turn_request.ts";
+import { describeEvent } from "../codex/turn.ts";
+import type { TurnResult } from "../codex/verdict.ts";
+import type { Config } from "../config.ts";
+import { Limiter } from "../limiter.ts";
+import { SessionQueue } from "../session_queue.ts";
+import { VERSION } from "../version.ts";
+import { RunningTurn } from "./running_turn.ts";
+import { resolveSessionPlace } from "./session_cwd.ts";
+
+/**
+ * The `clientInfo.name` given to `codex app-server`: Codex records it as the
+ * `originator` of sessions started through the app-server backend.
+ */
+export const APP_SERVER_CLIENT_NAME = "codex-persistent-mcp";
+/** How long any single app-server request may go unanswered. */
+const APP_SERVER_REQUEST_TIMEOUT_MS = 30_000;
+
+/** One call for a turn, as the tools hand it over. */
+export interface TurnCall {
+  /** The tool called (recorded in the origin header, named in logs). */
+  tool: string;
+  /** The prompt, without the origin header. */
+  prompt: string;
+  /** Continue this session; omit to start a new one. */
+  sessionId?: string;
+  /** Where Codex works; default on resume: the session's own directory. */
+  cwd?: string;
+  model?: string;
+  reasoningEffort?: ReasoningEffort;
+  /** Default: the config's. */
+  timeoutMs?: number;
+}
+
+/** Where the service's log lines go (never stdout). */
+export type TurnLog = (level: "info" | "warning", message: string) => void;
+
+/**
+ * Runs turns for calls.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadConfig } from "../config.ts";
+ * const turns = new TurnService(loadConfig(Deno.env.toObject()));
+ * const turn = turns.start({ tool: "codex_chat", prompt: "Hi", cwd: "/repo" });
+ * turn.subscribe((line) => console.error(line));
+ * const { sessionId, reply } = await turn.result;
+ * await turns.close();
+ * ```
+ */
+export class TurnService {
+  readonly #config: Config;
+  readonly #log: TurnLog;
+  /** The warm backend (absent with CODEX_PERSISTENT_MCP_BACKEND=exec). */
+  readonly #appServer?: AppServerBackend;
+  readonly #sessions = new SessionQueue();
+  readonly #limiter: Limiter;
+  /** Every turn accepted and not yet settled, in arrival order. */
+  readonly #turns = new Set<RunningTurn>();
+  #closing?: Promise<void>;
+
+  /** Creates the service; no process starts until the first turn. */
+  constructor(config: Config, log: TurnLog = () => {}) {
+    this.#config = config;
+    this.#log = log;
+    this.#limiter = new Limiter(config.maxConcurrent);
+    if (config.backend === "app-server") {
+      this.#appServer = new AppServerBackend({
+        codexBin: config.codexBin,
+        codexHome: config.codexHome,
+        clientName: APP_SERVER_CLIENT_NAME,
+        clientVersion: VERSION,
+        idleReleaseMs: config.appServerIdleMs,
+        maxWarm: config.appServerMaxWarm,
+        requestTimeoutMs: APP_SERVER_REQUEST_TIMEOUT_MS,
+      });
+    }
+  }
+
+  /**
+   * Accepts a call: the turn is queued behind earlier calls on its session
+   * (in arrival order: queued here, before any await) and runs when its
+   * turn comes. Failures settle `result`; they never throw here.
+   * `onProgress` hears every progress line, from the first.
+   */
+  start(
+    call: TurnCall,
+    onProgress?: (message: string) => void,
+  ): RunningTurn {
+    const turn = new RunningTurn(call.tool, call.sessionId);
+    if (onProgress !== undefined) turn.subscribe(onProgress);
+    if (this.#closing !== undefined) turn.stop();
+    this.#turns.add(turn);
+    const sessionId = call.sessionId;
+    if (sessionId !== undefined && this.#sessions.busy(sessionId)) {
+      turn.report(`Queued behind an earlier call on session ${sessionId}`);
+    }
+    const work = sessionId === undefined
+      ? this.#run(turn, call)
+      : this.#sessions.run(sessionId, () => this.#run(turn, call));
+    turn.settleWith(work);
+    turn.result.catch(() => {}).finally(() => this.#turns.delete(turn));
+    return turn;
+  }
+
+  /** The unsettled turns on a session (queued or running), oldest first. */
+  turnsOf(sessionId: string): RunningTurn[] {
+    const id = sessionId.toLowerCase();
+    return [...this.#turns].filter((turn) => turn.sessionId === id);
+  }
+
+  /** Every unsettled turn, oldest first. */
+  get turns(): readonly RunningTurn[] {
+    return [...this.#turns];
+  }
+
+  /**
+   * Stops every turn and closes every Codex process (at shutdown, so none
+   * outlives the server or keeps holding a session's lock). Turns started
+   * afterwards are stopped at once.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      const turns = [...this.#turns];
+      for (const turn of turns) turn.stop();
+      await Promise.all(turns.map((turn) => turn.result.catch(() => {})));
+      await this.#appServer?.closeAll();
+    })();
+    return this.#closing;
+  }
+
+  async #run(turn: RunningTurn, call: TurnCall): Promise<TurnResult> {
+    const started = Date.now();
+    const place = await resolveSessionPlace(this.#config.codexHome, call);
+    if (this.#limiter.full) {
+      turn.report(
+        `Queued: ${this.#limiter.running} Codex processes already running (CODEX_PERSISTENT_MCP_MAX_CONCURRENT=${this.#config.maxConcurrent})`,
+      );
+    }
+    const result = await this.#limiter.run(() => {
+      turn.started();
+      turn.report("Starting Codex");
+      this.#log(
+        "info",
+        `${call.tool}: running Codex in ${place.cwd} for ${
+          call.sessionId ?? "(new session)"
+        }`,
+      );
+      return this.#runOnBackend({
+        codexBin: this.#config.codexBin,
+        cwd: place.cwd,
+        rolloutPath: place.rolloutPath,
+        prompt: call.prompt,
+        origin: { origin: this.#config.origin, tool: call.tool },
+        sessionId: call.sessionId,
+        model: call.model,
+        reasoningEffort: call.reasoningEffort,
+        timeoutMs: call.timeoutMs ?? this.#config.defaultTimeoutMs,
+        idleTimeoutMs: this.#config.idleTimeoutMs,
+        signal: turn.signal,
+        onEvent: (event) => {
+          if (event.type === "thread.started") turn.named(event.thread_id);
+          const message = describeEvent(event);
+          if (message === undefined) return;
+          turn.report(message);
+          if (event.type === "error") {
+            this.#log("warning", `${call.tool}: ${message}`);
+          }
+        },
+      }, call.tool);
+    });
+    this.#log(
+      "info",
+      `${call.tool}: session ${result.sessionId} answered in ${
+        Date.now() - started
+      } ms`,
+    );
+    return result;
+  }
+
+  /** A call never fails because of the backend choice: exec stands in. */
+  async #runOnBackend(request: TurnRequest, tool: string): Promise<TurnResult> {
+    if (this.#appServer !== undefined) {
+      try {
+        return await this.#appServer.runTurn(request);
+      } catch (error) {
+        if (!(error instanceof AppServerUnavailableError)) throw error;
+        this.#log(
+          "warning",
+          `${tool}: ${error.message}; running this call with codex exec instead`,
+        );
+      }
+    }
+    return await runCodexTurn(request);
+  }
+}
