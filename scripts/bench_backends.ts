@@ -12,11 +12,7 @@ import {
   codexExecResumeByHand,
   codexProcesses,
 } from "../tests/support/codex.ts";
-import {
-  BACKENDS,
-  newSession,
-  startHarness,
-} from "../tests/support/harness.ts";
+import { BACKENDS, startHarness } from "../tests/support/harness.ts";
 import { callTool } from "../tests/support/mcp.ts";
 import { median } from "./bench_support.ts";
 
@@ -53,9 +49,9 @@ for (const version of versions) {
     try {
       const created: number[] = [];
       for (let i = 0; i < RUNS; i++) {
-        created.push(await time(() => newSession(h)));
+        created.push(await time(() => h.newSession()));
       }
-      const sessionId = await newSession(h);
+      const sessionId = await h.newSession();
       const resumed: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         resumed.push(
@@ -77,7 +73,7 @@ for (const version of versions) {
             Promise.all(
               Array.from(
                 { length: 6 },
-                (_, i) => newSession(h, `p${run}.${i}`),
+                (_, i) => h.newSession(`p${run}.${i}`),
               ),
             )
           ),

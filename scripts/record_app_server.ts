@@ -16,6 +16,7 @@ import {
   makeProjectDir,
 } from "../tests/support/codex.ts";
 import { startFakeModel } from "../tests/support/fake_model.ts";
+import { startProcess } from "../src/runtime/process_tree.ts";
 import { TextLineStream } from "../src/text_line_stream.ts";
 
 /** Case name → the prompt that steers the fake model. */
@@ -32,13 +33,11 @@ async function record(version: string, prompt: string): Promise<string[]> {
   const fake = startFakeModel();
   const home = await makeCodexHome(fake.baseUrl);
   const project = await makeProjectDir();
-  const child = new Deno.Command(codexBin(version), {
-    args: ["app-server"],
+  const child = startProcess(codexBin(version), ["app-server"], {
     env: { CODEX_HOME: home },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
+  });
+  // Drained, not closed: a closed pipe would end Codex on its first warning.
+  child.stderr.pipeTo(new WritableStream()).catch(() => {});
   const writer = child.stdin.getWriter();
   const send = (message: unknown) =>
     writer.write(new TextEncoder().encode(`${JSON.stringify(message)}\n`));
@@ -80,7 +79,8 @@ async function record(version: string, prompt: string): Promise<string[]> {
     await until((m) => m.method === "turn/completed");
   } finally {
     await writer.close().catch(() => {});
-    await child.status;
+    await child.exited;
+    child.killTree("SIGKILL");
     await fake.close();
     await Deno.remove(home, { recursive: true });
     await Deno.remove(project, { recursive: true });

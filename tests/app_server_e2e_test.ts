@@ -9,15 +9,13 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "./support/assert.ts";
-import { codexExecResumeByHand, codexProcesses } from "./support/codex.ts";
+import { codexProcesses } from "./support/codex.ts";
 import {
   E2E,
   e2eTest,
   eventually,
-  newSession,
   startHarness,
   TARGETS,
-  turn,
 } from "./support/harness.ts";
 import { collectLogs } from "./support/mcp.ts";
 
@@ -55,7 +53,7 @@ for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
       const h = await startHarness(target, { CODEX_BIN: wrapper });
       try {
         const logs = collectLogs(h.server.client);
-        const { reply } = await turn(h, {
+        const { reply } = await h.turn({
           cwd: h.project,
           prompt: "fallback please",
         });
@@ -77,10 +75,10 @@ for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
     target,
     "the warm app-server is reused, then released after the idle window",
     async (h) => {
-      const sessionId = await newSession(h);
+      const sessionId = await h.newSession();
       const warm = appServers(h.codexHome);
       assert(warm.length > 0, "no app-server kept warm after the call");
-      const second = await turn(h, { session_id: sessionId, prompt: "again" });
+      const second = await h.turn({ session_id: sessionId, prompt: "again" });
       assertStringIncludes(second.reply, "ECHO turns=2");
       const answeredAt = Date.now();
       // The same processes served the second turn.
@@ -100,12 +98,28 @@ for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
 
   e2eTest(
     target,
+    "the server's shutdown ends its warm app-servers at once, not after the idle window",
+    async (h) => {
+      await h.newSession();
+      assert(appServers(h.codexHome).length > 0, "no app-server kept warm");
+      // Closing the client ends the server's stdin: it shuts down.
+      await h.server.close();
+      assert(
+        await eventually(() => codexProcesses(h.codexHome).length === 0, 5_000),
+        "a warm app-server outlived the server",
+      );
+    },
+    { CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS: "600000" },
+  );
+
+  e2eTest(
+    target,
     "past APP_SERVER_MAX_WARM warm sessions the least recently used one is released",
     async (h) => {
-      const first = await newSession(h, "first");
+      const first = await h.newSession("first");
       const firstProcesses = appServers(h.codexHome);
       assert(firstProcesses.length > 0, "no app-server kept warm");
-      await newSession(h, "second");
+      await h.newSession("second");
       assert(
         await eventually(
           () =>
@@ -122,7 +136,7 @@ for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
         "one session warm",
       );
       // The released session loads afresh.
-      const again = await turn(h, { session_id: first, prompt: "back again" });
+      const again = await h.turn({ session_id: first, prompt: "back again" });
       assertStringIncludes(again.reply, "ECHO turns=2");
     },
     {
@@ -135,13 +149,11 @@ for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
     target,
     "a session continued by hand while warm is reloaded, not overwritten",
     async (h) => {
-      const sessionId = await newSession(h);
-      const byHand = await codexExecResumeByHand(
-        h.bin,
-        h.codexHome,
-        h.project,
+      const sessionId = await h.newSession();
+      const byHand = await h.resumeByHand(
         sessionId,
         "typed while the agent's app-server is warm",
+        { release: false },
       );
       // As README says: 0.169.0 refuses a second writer while we hold the
       // session; 0.77.0 has no lock and appends. Our next call must see it.
@@ -155,7 +167,7 @@ for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
         assertStringIncludes(byHand.stdout, "ECHO turns=2");
         handTurns = 1;
       }
-      const next = await turn(h, {
+      const next = await h.turn({
         session_id: sessionId,
         prompt: "after the human",
       });

@@ -6,46 +6,31 @@
 import {
   assert,
   assertEquals,
-  assertMatch,
   assertStringIncludes,
 } from "./support/assert.ts";
 import { codexProcesses } from "./support/codex.ts";
-import {
-  E2E,
-  e2eTest,
-  type Harness,
-  startHarness,
-  TARGETS,
-  turn,
-} from "./support/harness.ts";
+import { e2eTest, type Harness, TARGETS } from "./support/harness.ts";
 import { callTool, resultText, startServer } from "./support/mcp.ts";
 
-async function expectError(
+/** A codex_chat call that must fail with every `expected` part. */
+function expectError(
   h: Harness,
   args: Record<string, unknown>,
   ...expected: string[]
 ): Promise<string> {
-  const result = await callTool(h.server.client, "codex_chat", args);
-  const text = resultText(result);
-  assert(
-    result.isError,
-    `expected an error for ${JSON.stringify(args).slice(0, 200)}, got: ${text}`,
-  );
-  for (const part of expected) assertStringIncludes(text, part);
-  return text;
+  return h.toolError("codex_chat", args, ...expected);
 }
 
 async function expectServerStillServes(h: Harness): Promise<void> {
-  const { reply } = await turn(h, { cwd: h.project, prompt: "still alive?" });
+  const { reply } = await h.turn({ cwd: h.project, prompt: "still alive?" });
   assertStringIncludes(reply, "still alive?");
 }
 
 for (const target of TARGETS) {
-  Deno.test(
-    `${target.label} bad input is refused before Codex runs, with a message that says what to do`,
-    E2E,
-    async () => {
-      const h = await startHarness(target);
+  e2eTest(
+    target,
+    "bad input is refused before Codex runs, with a message that says what to do",
+    async (h) => {
       const file = await Deno.makeTempFile();
       try {
         await expectError(
@@ -105,7 +90,6 @@ for (const target of TARGETS) {
         await expectServerStillServes(h);
       } finally {
         await Deno.remove(file);
-        await h.close();
       }
     },
   );

@@ -10,47 +10,34 @@ import {
   assertStringIncludes,
 } from "./support/assert.ts";
 import { codexProcesses, MOD_TS } from "./support/codex.ts";
-import {
-  E2E,
-  e2eTest,
-  eventually,
-  newSession,
-  startHarness,
-  TARGETS,
-  turn,
-} from "./support/harness.ts";
+import { e2eTest, eventually, TARGETS } from "./support/harness.ts";
 import { callTool, collectLogs, resultText } from "./support/mcp.ts";
 
 for (const target of TARGETS) {
   if (target.backend === "app-server") {
-    Deno.test(
-      `${target.label} a streamed reply shows up in progress as it is written`,
-      E2E,
-      async () => {
-        const h = await startHarness(target);
-        try {
-          const messages: string[] = [];
-          const result = await callTool(h.server.client, "codex_chat", {
-            cwd: h.project,
-            prompt: "FAKE_STREAM_MS=700 a reply worth waiting for",
-          }, { onprogress: (p) => messages.push(p.message ?? "") });
-          assert(!result.isError, resultText(result));
-          const drafts = messages.filter((m) =>
-            m.startsWith("Writing the reply: …")
-          );
-          // Five deltas 700 ms apart, reported at most once a second.
-          assert(
-            drafts.length >= 2 && drafts.length <= 4,
-            messages.join(" | "),
-          );
-          assert(drafts.at(-1)!.length > drafts[0].length, drafts.join(" | "));
-          assertStringIncludes(
-            messages.join("\n"),
-            "Writing the reply: …ECHO turns=1",
-          );
-        } finally {
-          await h.close();
-        }
+    e2eTest(
+      target,
+      "a streamed reply shows up in progress as it is written",
+      async (h) => {
+        const messages: string[] = [];
+        const result = await callTool(h.server.client, "codex_chat", {
+          cwd: h.project,
+          prompt: "FAKE_STREAM_MS=700 a reply worth waiting for",
+        }, { onprogress: (p) => messages.push(p.message ?? "") });
+        assert(!result.isError, resultText(result));
+        const drafts = messages.filter((m) =>
+          m.startsWith("Writing the reply: …")
+        );
+        // Five deltas 700 ms apart, reported at most once a second.
+        assert(
+          drafts.length >= 2 && drafts.length <= 4,
+          messages.join(" | "),
+        );
+        assert(drafts.at(-1)!.length > drafts[0].length, drafts.join(" | "));
+        assertStringIncludes(
+          messages.join("\n"),
+          "Writing the reply: …ECHO turns=1",
+        );
       },
     );
   }
@@ -60,7 +47,7 @@ for (const target of TARGETS) {
     "a call longer than the client's timeout completes thanks to progress",
     async (h) => {
       const progress: { progress: number; message?: string }[] = [];
-      const { reply } = await turn(h, {
+      const { reply } = await h.turn({
         cwd: h.project,
         prompt: "slow FAKE_SLEEP_MS=4000",
       }, {
@@ -129,7 +116,7 @@ for (const target of TARGETS) {
     target,
     "cancelling a call ends Codex within 1 s and the session resumes",
     async (h) => {
-      const sessionId = await newSession(h);
+      const sessionId = await h.newSession();
       const controller = new AbortController();
       let turnStarted = false;
       const call = callTool(h.server.client, "codex_chat", {
@@ -156,7 +143,7 @@ for (const target of TARGETS) {
         ),
         "Codex still runs 1 s after cancel",
       );
-      const next = await turn(h, {
+      const next = await h.turn({
         session_id: sessionId,
         prompt: "after cancel",
       });
@@ -216,7 +203,7 @@ for (const target of TARGETS) {
       assertMatch(text, /was killed by SIGKILL|killed by signal 9/);
       const sessionId = text.match(/session_id: ([0-9a-f-]{36})/)![1];
       // A fresh Codex (app-server: a new process and thread/resume) takes over.
-      const next = await turn(h, {
+      const next = await h.turn({
         session_id: sessionId,
         prompt: "after the kill",
       });
@@ -225,11 +212,10 @@ for (const target of TARGETS) {
   );
 
   for (const ending of ["stdin closed", "SIGTERM"] as const) {
-    Deno.test(
-      `${target.label} ${ending} mid-call: the server ends every Codex process, then exits`,
-      E2E,
-      async () => {
-        const h = await startHarness(target);
+    e2eTest(
+      target,
+      "${ending} mid-call: the server ends every Codex process, then exits",
+      async (h) => {
         const server = new Deno.Command(Deno.execPath(), {
           args: ["run", "-A", MOD_TS],
           env: h.env,
@@ -290,7 +276,6 @@ for (const target of TARGETS) {
           } catch {
             // Already gone.
           }
-          await h.close();
         }
       },
     );
@@ -330,7 +315,7 @@ for (const target of TARGETS) {
     target,
     "a 20 MB reply is cut with a note; the connection survives",
     async (h) => {
-      const { reply, sessionId } = await turn(h, {
+      const { reply, sessionId } = await h.turn({
         cwd: h.project,
         prompt: "FAKE_REPLY_BYTES=20000000",
       });
@@ -341,7 +326,7 @@ for (const target of TARGETS) {
       );
       assertStringIncludes(reply, `codex resume ${sessionId}`);
       assert(reply.length < 4_001_000);
-      await turn(h, { session_id: sessionId, prompt: "next" });
+      await h.turn({ session_id: sessionId, prompt: "next" });
     },
   );
 }

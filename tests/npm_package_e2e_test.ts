@@ -10,7 +10,7 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "./support/assert.ts";
-import { codexExecResumeByHand, NODE18 } from "./support/codex.ts";
+import { NODE18 } from "./support/codex.ts";
 import { E2E, startHarness, type Target, TARGETS } from "./support/harness.ts";
 import { callTool, DENO_SERVER_COMMAND, resultText } from "./support/mcp.ts";
 
@@ -90,14 +90,7 @@ async function scenario(
       requirements: "r",
       plan: "p",
     });
-    await h.releaseSessions();
-    const byHand = await codexExecResumeByHand(
-      h.bin,
-      codexHome,
-      project,
-      sessionId,
-      "by hand",
-    );
+    const byHand = await h.resumeByHand(sessionId, "by hand");
     assertEquals(byHand.code, 0, byHand.stderr);
     assertStringIncludes(byHand.stdout, "ECHO turns=3");
     const fourth = await callTool(server.client, "codex_review", {

@@ -6,12 +6,7 @@
 
 import { assert } from "./support/assert.ts";
 import { CODEX_VERSIONS, codexProcesses } from "./support/codex.ts";
-import {
-  E2E,
-  eventually,
-  newSession,
-  startHarness,
-} from "./support/harness.ts";
+import { E2E, eventually, startHarness } from "./support/harness.ts";
 
 /** A tmux server of our own, so tests never touch the user's sessions. */
 const TMUX_SOCKET = "codex-persistent-mcp-tests";
@@ -102,7 +97,7 @@ for (const version of CODEX_VERSIONS) {
       });
       const name = `picker-${version.replaceAll(".", "-")}-${Deno.pid}`;
       try {
-        await newSession(h, "Refactor the parser please\nand keep the API");
+        await h.newSession("Refactor the parser please\nand keep the API");
         await h.releaseSessions();
         // 0.169.0 would otherwise attach the picker to a shared daemon.
         const args = version === "0.77.0"

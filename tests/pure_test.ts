@@ -97,12 +97,8 @@ Deno.test("SessionQueue runs one key in order, survives failures, and forgets dr
     await s1Gate.promise;
     order.push("s1");
   });
-  const s2 = queue.run("s", async () => {
-    order.push("s2");
-  });
-  const t1 = queue.run("t", async () => {
-    order.push("t1");
-  });
+  const s2 = queue.run("s", () => Promise.resolve(order.push("s2")));
+  const t1 = queue.run("t", () => Promise.resolve(order.push("t1")));
   // Another key runs while "s" waits on its first task.
   await t1;
   assertEquals(order, ["t1"]);

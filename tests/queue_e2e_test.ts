@@ -9,7 +9,7 @@ import {
   assertStringIncludes,
 } from "./support/assert.ts";
 import type { RecordedRequest } from "./support/fake_model.ts";
-import { e2eTest, newSession, TARGETS, turn } from "./support/harness.ts";
+import { e2eTest, TARGETS } from "./support/harness.ts";
 
 function overlap(a: RecordedRequest, b: RecordedRequest): boolean {
   return a.startedAt < (b.endedAt ?? Infinity) &&
@@ -21,10 +21,10 @@ for (const target of TARGETS) {
     target,
     "concurrent calls on one session are serialized in order, none lost",
     async (h) => {
-      const sessionId = await newSession(h);
+      const sessionId = await h.newSession();
       const answers = await Promise.all(
         ["a", "b", "c"].map((label) =>
-          turn(h, {
+          h.turn({
             session_id: sessionId,
             prompt: `call ${label} FAKE_SLEEP_MS=400`,
           })
@@ -49,7 +49,7 @@ for (const target of TARGETS) {
   e2eTest(target, "different sessions run in parallel", async (h) => {
     const [one, two] = await Promise.all(
       ["one", "two"].map((label) =>
-        turn(h, {
+        h.turn({
           cwd: h.project,
           prompt: `session ${label} FAKE_SLEEP_MS=1500`,
         })

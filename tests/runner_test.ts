@@ -8,10 +8,10 @@ import { CodexError } from "../src/errors.ts";
 import type { SpawnedChild, SpawnProcess } from "../src/runtime/types.ts";
 import { assert, assertEquals } from "./support/assert.ts";
 
-function replayingSpawn(
-  stdout: string,
-  exit: { code: number | null; signal: string | null },
-): SpawnProcess {
+/** A spawn that replays a recorded stdout, then exits with `code`. */
+function replaying(version: string, name: string, code: number): SpawnProcess {
+  const stdout = fixture(version, name);
+  const exit = { code, signal: null };
   return (): SpawnedChild => ({
     pid: 0,
     stdin: new WritableStream(),
@@ -57,10 +57,7 @@ Deno.test("[0.77.0] a resume that comes back as a different thread is an error n
   const error = await failure({
     ...base,
     sessionId: requested,
-    spawn: replayingSpawn(fixture("0.77.0", "resume_unknown_id"), {
-      code: 0,
-      signal: null,
-    }),
+    spawn: replaying("0.77.0", "resume_unknown_id", 0),
   });
   assertEquals(error.kind, "session_mismatch");
   assertEquals(error.sessionId, requested);
@@ -73,10 +70,7 @@ Deno.test("[0.77.0] a resume that comes back as a different thread is an error n
 Deno.test("an exit without a turn result quotes stderr without its backtrace", async () => {
   const error = await failure({
     ...base,
-    spawn: replayingSpawn(fixture("0.169.0", "signal_TERM"), {
-      code: 143,
-      signal: null,
-    }),
+    spawn: replaying("0.169.0", "signal_TERM", 143),
   });
   assertEquals(error.kind, "codex_exited");
   assert(error.message.includes("exited with code 143"), error.message);
@@ -88,10 +82,7 @@ Deno.test("an exit without a turn result quotes stderr without its backtrace", a
 Deno.test("a completed turn returns the last agent message", async () => {
   const result = await runCodexTurn({
     ...base,
-    spawn: replayingSpawn(fixture("0.169.0", "command_execution"), {
-      code: 0,
-      signal: null,
-    }),
+    spawn: replaying("0.169.0", "command_execution", 0),
   });
   assertEquals(result.reply, "command done");
   assertEquals(result.sessionId, "01a20ad5-41c7-71e1-8014-9408287e9b69");

@@ -8,14 +8,8 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "./support/assert.ts";
-import { codexExecResumeByHand } from "./support/codex.ts";
-import {
-  E2E,
-  e2eTest,
-  type Harness,
-  startHarness,
-  TARGETS,
-} from "./support/harness.ts";
+import { codexExecByHand } from "./support/codex.ts";
+import { e2eTest, type Harness, TARGETS } from "./support/harness.ts";
 import { callTool, resultText } from "./support/mcp.ts";
 
 interface Listed {
@@ -38,29 +32,33 @@ async function chat(
   h: Harness,
   args: Record<string, unknown>,
 ): Promise<string> {
-  const result = await callTool(h.server.client, "codex_chat", args);
-  assert(!result.isError, resultText(result));
-  return String(result.structuredContent?.session_id);
+  return (await h.turn(args)).sessionId;
 }
 
-async function list(h: Harness, args: Record<string, unknown>) {
-  const result = await callTool(h.server.client, "codex_sessions", args);
+/** A tool's structured answer; fails the test on an error result. */
+async function answer<T>(
+  h: Harness,
+  tool: string,
+  args: Record<string, unknown>,
+): Promise<T> {
+  const result = await callTool(h.server.client, tool, args);
   assert(!result.isError, resultText(result));
-  return result.structuredContent as {
-    sessions: Listed[];
-    next_cursor?: string;
-  };
+  return result.structuredContent as T;
 }
 
-async function read(h: Harness, args: Record<string, unknown>) {
-  const result = await callTool(h.server.client, "codex_session_read", args);
-  assert(!result.isError, resultText(result));
-  return result.structuredContent as {
-    messages: Message[];
-    next_cursor?: string;
-    cwd?: string;
-  };
-}
+const list = (h: Harness, args: Record<string, unknown>) =>
+  answer<{ sessions: Listed[]; next_cursor?: string }>(
+    h,
+    "codex_sessions",
+    args,
+  );
+
+const read = (h: Harness, args: Record<string, unknown>) =>
+  answer<{ messages: Message[]; next_cursor?: string; cwd?: string }>(
+    h,
+    "codex_session_read",
+    args,
+  );
 
 /** Starts a session by hand with `codex exec` (no MCP header). */
 async function handMadeSession(
@@ -68,62 +66,46 @@ async function handMadeSession(
   cwd: string,
   prompt: string,
 ): Promise<string> {
-  const child = new Deno.Command(h.bin, {
-    args: ["exec", "--skip-git-repo-check", "--json", "-C", cwd, "-"],
-    env: { CODEX_HOME: h.codexHome },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(prompt));
-  await writer.close();
-  const stdout = new TextDecoder().decode((await child.output()).stdout);
+  const { stdout } = await codexExecByHand(h.bin, h.codexHome, cwd, prompt);
   return stdout.match(/"thread_id":"([0-9a-f-]{36})"/)![1];
 }
 
 for (const target of TARGETS) {
-  Deno.test(
-    `${target.label} codex_sessions lists sessions by cwd with preview, turns and origin`,
-    E2E,
-    async () => {
-      const h = await startHarness(target);
-      const other = await Deno.makeTempDir({ prefix: "codex-other-" });
-      try {
-        const a = await chat(h, {
-          cwd: h.project,
-          prompt: "Refactor the parser\nmore detail",
-        });
-        await chat(h, { session_id: a, prompt: "and add tests" });
-        const b = await chat(h, { cwd: other, prompt: "Elsewhere" });
-        const human = await handMadeSession(h, h.project, "typed by a human");
+  e2eTest(
+    target,
+    "codex_sessions lists sessions by cwd with preview, turns and origin",
+    async (h) => {
+      const other = await h.tempDir("codex-other-");
+      const a = await chat(h, {
+        cwd: h.project,
+        prompt: "Refactor the parser\nmore detail",
+      });
+      await chat(h, { session_id: a, prompt: "and add tests" });
+      const b = await chat(h, { cwd: other, prompt: "Elsewhere" });
+      const human = await handMadeSession(h, h.project, "typed by a human");
 
-        const inProject = await list(h, { cwd: h.project });
-        assertEquals(inProject.sessions.map((s) => s.session_id), [human, a]);
-        const [humanRow, aRow] = inProject.sessions;
-        assertEquals(aRow.preview, "Refactor the parser");
-        assertEquals(aRow.turns, 2);
-        assertEquals(aRow.via_mcp, true);
-        assertEquals(aRow.cwd, h.project);
-        assertEquals(aRow.resume_command, `codex resume ${a}`);
-        assertEquals(humanRow.via_mcp, false);
-        assertEquals(humanRow.preview, "typed by a human");
+      const inProject = await list(h, { cwd: h.project });
+      assertEquals(inProject.sessions.map((s) => s.session_id), [human, a]);
+      const [humanRow, aRow] = inProject.sessions;
+      assertEquals(aRow.preview, "Refactor the parser");
+      assertEquals(aRow.turns, 2);
+      assertEquals(aRow.via_mcp, true);
+      assertEquals(aRow.cwd, h.project);
+      assertEquals(aRow.resume_command, `codex resume ${a}`);
+      assertEquals(humanRow.via_mcp, false);
+      assertEquals(humanRow.preview, "typed by a human");
 
-        const onlyMcp = await list(h, { cwd: h.project, only_mcp: true });
-        assertEquals(onlyMcp.sessions.map((s) => s.session_id), [a]);
-        const all = await list(h, {});
-        assertEquals(all.sessions.map((s) => s.session_id), [human, b, a]);
-        assertEquals(all.sessions.find((s) => s.session_id === b)?.cwd, other);
+      const onlyMcp = await list(h, { cwd: h.project, only_mcp: true });
+      assertEquals(onlyMcp.sessions.map((s) => s.session_id), [a]);
+      const all = await list(h, {});
+      assertEquals(all.sessions.map((s) => s.session_id), [human, b, a]);
+      assertEquals(all.sessions.find((s) => s.session_id === b)?.cwd, other);
 
-        // A new turn moves a session to the front and is counted.
-        await chat(h, { session_id: a, prompt: "third" });
-        const again = await list(h, { cwd: h.project });
-        assertEquals(again.sessions[0].session_id, a);
-        assertEquals(again.sessions[0].turns, 3);
-      } finally {
-        await Deno.remove(other, { recursive: true });
-        await h.close();
-      }
+      // A new turn moves a session to the front and is counted.
+      await chat(h, { session_id: a, prompt: "third" });
+      const again = await list(h, { cwd: h.project });
+      assertEquals(again.sessions[0].session_id, a);
+      assertEquals(again.sessions[0].turns, 3);
     },
   );
 
@@ -149,12 +131,9 @@ for (const target of TARGETS) {
       assertEquals(seen, ids.reverse());
       assertEquals(cursor, undefined);
 
-      const bad = await callTool(h.server.client, "codex_sessions", {
-        cursor: "garbage!",
-      });
-      assert(bad.isError);
-      assertStringIncludes(
-        resultText(bad),
+      await h.toolError(
+        "codex_sessions",
+        { cursor: "garbage!" },
         "is not a codex_sessions cursor from this server",
       );
     },
@@ -216,14 +195,7 @@ for (const target of TARGETS) {
       for (const n of [2, 3, 4]) {
         await chat(h, { session_id: id, prompt: `turn ${n}` });
       }
-      await h.releaseSessions();
-      const byHand = await codexExecResumeByHand(
-        h.bin,
-        h.codexHome,
-        h.project,
-        id,
-        "turn 5 by hand",
-      );
+      const byHand = await h.resumeByHand(id, "turn 5 by hand");
       assertEquals(byHand.code, 0, byHand.stderr);
 
       const newest = await read(h, { session_id: id, turns: 2 });
@@ -239,24 +211,20 @@ for (const target of TARGETS) {
       assertStringIncludes(newest.messages[3].text, "ECHO turns=5");
       assert(newest.next_cursor);
 
+      const userTexts = (page: { messages: Message[] }) =>
+        page.messages.filter((m) => m.role === "user").map((m) => m.text);
       const older = await read(h, {
         session_id: id,
         turns: 2,
         cursor: newest.next_cursor,
       });
-      assertEquals(
-        older.messages.filter((m) => m.role === "user").map((m) => m.text),
-        ["turn 2", "turn 3"],
-      );
+      assertEquals(userTexts(older), ["turn 2", "turn 3"]);
       const oldest = await read(h, {
         session_id: id,
         turns: 2,
         cursor: older.next_cursor,
       });
-      assertEquals(
-        oldest.messages.filter((m) => m.role === "user").map((m) => m.text),
-        ["turn 1"],
-      );
+      assertEquals(userTexts(oldest), ["turn 1"]);
       assertEquals(oldest.messages[0].sender, "ai_agent");
       assertEquals(oldest.next_cursor, undefined);
       // A page that ends on the first turn says it is the start.
@@ -271,24 +239,13 @@ for (const target of TARGETS) {
         "the header is stripped",
       );
 
-      const unknown = await callTool(h.server.client, "codex_session_read", {
+      await h.toolError("codex_session_read", {
         session_id: "01a20000-0000-7000-8000-000000000000",
-      });
-      assert(unknown.isError);
-      assertStringIncludes(
-        resultText(unknown),
-        "Unknown session 01a20000-0000-7000-8000-000000000000",
-      );
-      const badCursor = await callTool(
-        h.server.client,
-        "codex_session_read",
-        { session_id: id, cursor: older.next_cursor!.slice(2) },
-      );
-      assert(badCursor.isError);
-      assertStringIncludes(
-        resultText(badCursor),
-        "is not a codex_session_read cursor",
-      );
+      }, "Unknown session 01a20000-0000-7000-8000-000000000000");
+      await h.toolError("codex_session_read", {
+        session_id: id,
+        cursor: older.next_cursor!.slice(2),
+      }, "is not a codex_session_read cursor");
     },
   );
 }

@@ -10,15 +10,8 @@ import {
   assertMatch,
   assertStringIncludes,
 } from "./support/assert.ts";
-import { codexExecResumeByHand } from "./support/codex.ts";
-import {
-  E2E,
-  e2eTest,
-  newSession,
-  startHarness,
-  TARGETS,
-  turn,
-} from "./support/harness.ts";
+
+import { e2eTest, TARGETS } from "./support/harness.ts";
 import { resultText, startServer } from "./support/mcp.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -86,7 +79,7 @@ for (const target of TARGETS) {
     target,
     "new session, MCP resume, hand resume, fresh server resume",
     async (h) => {
-      const first = await turn(h, { prompt: "hello there", cwd: h.project });
+      const first = await h.turn({ prompt: "hello there", cwd: h.project });
       const sessionId = first.sessionId;
       assertMatch(sessionId, UUID);
       assertStringIncludes(first.reply, "ECHO turns=1");
@@ -103,28 +96,21 @@ for (const target of TARGETS) {
           "number",
       );
 
-      const second = await turn(h, {
+      const second = await h.turn({
         session_id: sessionId,
         prompt: "second turn",
       });
       assertEquals(second.sessionId, sessionId);
       assertStringIncludes(second.reply, "ECHO turns=2");
 
-      await h.releaseSessions();
-      const byHand = await codexExecResumeByHand(
-        h.bin,
-        h.codexHome,
-        h.project,
-        sessionId,
-        "typed by a human",
-      );
+      const byHand = await h.resumeByHand(sessionId, "typed by a human");
       assertEquals(byHand.code, 0, byHand.stderr);
       assertStringIncludes(byHand.stdout, `"thread_id":"${sessionId}"`);
       assertStringIncludes(byHand.stdout, "ECHO turns=3");
 
       const fresh = await startServer(h.env);
       try {
-        const fourth = await turn(h, {
+        const fourth = await h.turn({
           session_id: sessionId,
           prompt: "after a restart",
         }, { client: fresh.client });
@@ -142,32 +128,26 @@ for (const target of TARGETS) {
     },
   );
 
-  Deno.test(
-    `${target.label} resume without cwd runs in the session's recorded directory; an explicit cwd wins`,
-    E2E,
-    async () => {
-      const h = await startHarness(target);
-      const elsewhere = await Deno.makeTempDir({ prefix: "codex-elsewhere-" });
-      try {
-        const sessionId = await newSession(h);
-        const inferred = await turn(h, {
-          session_id: sessionId,
-          prompt: "inferred",
-        });
-        assertEquals(inferred.sessionId, sessionId);
-        assertStringIncludes(inferred.reply, "ECHO turns=2");
-        assertEquals(await lastTurnCwd(h.codexHome, sessionId), h.project);
-        const moved = await turn(h, {
-          session_id: sessionId,
-          prompt: "explicit",
-          cwd: elsewhere,
-        });
-        assertStringIncludes(moved.reply, "ECHO turns=3");
-        assertEquals(await lastTurnCwd(h.codexHome, sessionId), elsewhere);
-      } finally {
-        await Deno.remove(elsewhere, { recursive: true });
-        await h.close();
-      }
+  e2eTest(
+    target,
+    "resume without cwd runs in the session's recorded directory; an explicit cwd wins",
+    async (h) => {
+      const elsewhere = await h.tempDir("codex-elsewhere-");
+      const sessionId = await h.newSession();
+      const inferred = await h.turn({
+        session_id: sessionId,
+        prompt: "inferred",
+      });
+      assertEquals(inferred.sessionId, sessionId);
+      assertStringIncludes(inferred.reply, "ECHO turns=2");
+      assertEquals(await lastTurnCwd(h.codexHome, sessionId), h.project);
+      const moved = await h.turn({
+        session_id: sessionId,
+        prompt: "explicit",
+        cwd: elsewhere,
+      });
+      assertStringIncludes(moved.reply, "ECHO turns=3");
+      assertEquals(await lastTurnCwd(h.codexHome, sessionId), elsewhere);
     },
   );
 
@@ -175,7 +155,7 @@ for (const target of TARGETS) {
     target,
     "plan and review tools (and their old names) build headed prompts",
     async (h) => {
-      const plan = await turn(h, {
+      const plan = await h.turn({
         cwd: h.project,
         requirements: "Add login rate limiting",
         plan: "1. count attempts\n2. block after 5",
@@ -183,7 +163,7 @@ for (const target of TARGETS) {
       }, { tool: "codex_plan", replyField: "critique" });
       assertStringIncludes(plan.reply, "ECHO turns=1");
       assertEquals(plan.result.structuredContent?.reply, undefined);
-      const planPrompt = h.fake.requests.at(-1)!.userMessages.at(-1)!;
+      const planPrompt = h.fake.lastPrompt();
       assert(
         planPrompt.startsWith("Plan critique: Add login rate limiting\n"),
         planPrompt,
@@ -199,13 +179,13 @@ for (const target of TARGETS) {
         assertStringIncludes(planPrompt, part);
       }
 
-      const review = await turn(h, {
+      const review = await h.turn({
         session_id: plan.sessionId,
         change_summary: "Rate limiting added",
         test_results: "12 passed",
       }, { tool: "codex_review", replyField: "review" });
       assertStringIncludes(review.reply, "ECHO turns=2");
-      const reviewPrompt = h.fake.requests.at(-1)!.userMessages.at(-1)!;
+      const reviewPrompt = h.fake.lastPrompt();
       assert(
         reviewPrompt.startsWith("Change review: Rate limiting added\n"),
         reviewPrompt,
@@ -216,18 +196,19 @@ for (const target of TARGETS) {
         "empty sections are left out",
       );
 
-      const guardPlan = await turn(
-        h,
-        { cwd: h.project, requirements: "r", plan: "p" },
-        { tool: "codex_guard_plan", replyField: "critique" },
-      );
-      assertStringIncludes(guardPlan.reply, ": Plan critique: r");
-      const guardFinal = await turn(
-        h,
-        { cwd: h.project, change_summary: "c" },
-        { tool: "codex_guard_final", replyField: "review" },
-      );
-      assertStringIncludes(guardFinal.reply, ": Change review: c");
+      // The older names answer like the tools they stand for.
+      const olderNames = [
+        ["codex_guard_plan", "critique", { requirements: "r", plan: "p" }],
+        ["codex_guard_final", "review", { change_summary: "c" }],
+      ] as const;
+      const expected = [": Plan critique: r", ": Change review: c"];
+      for (const [i, [tool, replyField, args]] of olderNames.entries()) {
+        const { reply } = await h.turn({ cwd: h.project, ...args }, {
+          tool,
+          replyField,
+        });
+        assertStringIncludes(reply, expected[i]);
+      }
     },
   );
 
@@ -235,7 +216,7 @@ for (const target of TARGETS) {
     target,
     "model and reasoning_effort reach the model; the origin header reaches Codex (after the text, or in the instructions of a thread the picker lists)",
     async (h) => {
-      const result = await turn(h, {
+      const result = await h.turn({
         cwd: h.project,
         prompt: "which model?",
         // Codex 0.77.0 sends a reasoning effort only for models it knows reason.
@@ -265,13 +246,13 @@ for (const target of TARGETS) {
       }
 
       // Every later turn carries the header after its text.
-      await turn(h, { session_id: result.sessionId, prompt: "and now?" });
-      const later = h.fake.requests.at(-1)!.userMessages.at(-1)!;
+      await h.turn({ session_id: result.sessionId, prompt: "and now?" });
+      const later = h.fake.lastPrompt();
       assert(later.startsWith("and now?\n"), later);
       assertStringIncludes(later, header);
 
       // Without overrides Codex's own defaults apply.
-      const plain = await turn(h, { cwd: h.project, prompt: "defaults" });
+      const plain = await h.turn({ cwd: h.project, prompt: "defaults" });
       assertEquals(h.fake.requests.at(-1)!.model, "fake-model");
       assertStringIncludes(plain.reply, "model=fake-model ");
     },
@@ -285,14 +266,14 @@ for (const target of TARGETS) {
     "a 300 KB prompt and a prompt that looks like a flag stay text",
     async (h) => {
       const big = "big prompt\n" + "y".repeat(300 * 1024);
-      await turn(h, { cwd: h.project, prompt: big });
+      await h.turn({ cwd: h.project, prompt: big });
       assert(
-        h.fake.requests.at(-1)!.userMessages.at(-1)!.includes(
+        h.fake.lastPrompt().includes(
           "y".repeat(300 * 1024),
         ),
       );
 
-      const flag = await turn(h, {
+      const flag = await h.turn({
         cwd: h.project,
         prompt: "--version --help",
       });

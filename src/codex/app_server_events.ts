@@ -136,6 +136,14 @@ function execStatus(
   return status === "inProgress" ? "in_progress" : status;
 }
 
+/** The same, for exec items that cannot be declined: declined means failed. */
+function execOutcome(
+  status: AppServerItemStatus,
+): "in_progress" | "completed" | "failed" {
+  const spelled = execStatus(status);
+  return spelled === "declined" ? "failed" : spelled;
+}
+
 function toThreadItem(item: AppServerItem): ThreadItem {
   switch (item.type) {
     case "agentMessage":
@@ -155,25 +163,21 @@ function toThreadItem(item: AppServerItem): ThreadItem {
         exit_code: item.exitCode,
         status: execStatus(item.status),
       };
-    case "fileChange": {
-      const status = execStatus(item.status);
+    case "fileChange":
       return {
         type: "file_change",
         id: item.id,
         changes: item.changes,
-        status: status === "declined" ? "failed" : status,
+        status: execOutcome(item.status),
       };
-    }
-    case "mcpToolCall": {
-      const status = execStatus(item.status);
+    case "mcpToolCall":
       return {
         type: "mcp_tool_call",
         id: item.id,
         server: item.server,
         tool: item.tool,
-        status: status === "declined" ? "failed" : status,
+        status: execOutcome(item.status),
       };
-    }
     case "webSearch":
       return { type: "web_search", id: item.id, query: item.query };
   }

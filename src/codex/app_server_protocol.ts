@@ -18,12 +18,14 @@
  * @module
  */
 
+import { isRecord, stringOrUndefined } from "../json.ts";
+
+const CHANGE_KINDS = ["add", "delete", "update"] as const;
+/** What items and turns share of their statuses. */
+const RUN_STATES = ["inProgress", "completed", "failed"] as const;
+const ITEM_STATUSES = [...RUN_STATES, "declined"] as const;
 /** The status of an app-server item (camelCase, unlike `codex exec`'s). */
-export type AppServerItemStatus =
-  | "inProgress"
-  | "completed"
-  | "failed"
-  | "declined";
+export type AppServerItemStatus = typeof ITEM_STATUSES[number];
 
 /** The items whose progress we report (`ThreadItem` in the protocol). */
 export type AppServerItem =
@@ -40,7 +42,7 @@ export type AppServerItem =
   | {
     type: "fileChange";
     id: string;
-    changes: { path: string; kind: "add" | "delete" | "update" }[];
+    changes: { path: string; kind: typeof CHANGE_KINDS[number] }[];
     status: AppServerItemStatus;
   }
   | {
@@ -62,12 +64,9 @@ export interface AppServerTokenUsage {
   reasoningOutputTokens?: number;
 }
 
+const TURN_STATUSES = [...RUN_STATES, "interrupted"] as const;
 /** `TurnStatus`. */
-export type AppServerTurnStatus =
-  | "completed"
-  | "interrupted"
-  | "failed"
-  | "inProgress";
+export type AppServerTurnStatus = typeof TURN_STATUSES[number];
 
 /** The notifications we act on, by method. */
 export type AppServerNotification =
@@ -117,14 +116,6 @@ export type AppServerMessage =
 
 type JsonObject = Record<string, unknown>;
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
 function count(value: unknown): number | undefined {
   return typeof value === "number" ? value : undefined;
 }
@@ -133,25 +124,13 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
 }
 
-const ITEM_STATUSES: ReadonlySet<string> = new Set([
-  "inProgress",
-  "completed",
-  "failed",
-  "declined",
-]);
-const TURN_STATUSES: ReadonlySet<string> = new Set([
-  "completed",
-  "interrupted",
-  "failed",
-  "inProgress",
-]);
-const CHANGE_KINDS: ReadonlySet<string> = new Set(["add", "delete", "update"]);
-
-function itemStatus(value: unknown): AppServerItemStatus {
-  const status = text(value);
-  return status !== undefined && ITEM_STATUSES.has(status)
-    ? status as AppServerItemStatus
-    : "inProgress";
+/** `value` if it is one of `allowed`, else `fallback`. */
+function oneOf<T extends string>(
+  allowed: readonly T[],
+  value: unknown,
+  fallback: T,
+): T {
+  return allowed.find((option) => option === value) ?? fallback;
 }
 
 /**
@@ -172,23 +151,23 @@ export function parseAppServerLine(line: string): AppServerMessage | undefined {
   } catch {
     return undefined;
   }
-  if (!isObject(value)) return undefined;
-  const method = text(value.method);
+  if (!isRecord(value)) return undefined;
+  const method = stringOrUndefined(value.method);
   const id = value.id;
   if (method !== undefined) {
     if (typeof id === "number" || typeof id === "string") {
       return { kind: "request", id, method };
     }
-    const params = isObject(value.params) ? value.params : {};
+    const params = isRecord(value.params) ? value.params : {};
     return { kind: "notification", notification: notification(method, params) };
   }
   if (typeof id !== "number") return undefined;
-  if (isObject(value.error)) {
+  if (isRecord(value.error)) {
     return {
       kind: "error",
       id,
       code: count(value.error.code),
-      message: text(value.error.message) ?? "error",
+      message: stringOrUndefined(value.error.message) ?? "error",
     };
   }
   return { kind: "result", id, result: value.result ?? {} };
@@ -198,24 +177,24 @@ function notification(
   method: string,
   params: JsonObject,
 ): AppServerNotification {
-  const threadId = text(params.threadId);
-  const turn = isObject(params.turn) ? params.turn : {};
+  const threadId = stringOrUndefined(params.threadId);
+  const turn = isRecord(params.turn) ? params.turn : {};
   const other = { method: "other" as const, name: method, threadId };
   switch (method) {
     case "turn/started":
       return threadId === undefined
         ? other
-        : { method, threadId, turnId: text(turn.id) ?? "" };
+        : { method, threadId, turnId: stringOrUndefined(turn.id) ?? "" };
     case "turn/completed": {
-      const status = text(turn.status) ?? "";
-      if (threadId === undefined || !TURN_STATUSES.has(status)) return other;
-      const error = isObject(turn.error) ? turn.error : {};
+      const status = TURN_STATUSES.find((option) => option === turn.status);
+      if (threadId === undefined || status === undefined) return other;
+      const error = isRecord(turn.error) ? turn.error : {};
       return {
         method,
         threadId,
-        turnId: text(turn.id) ?? "",
-        status: status as AppServerTurnStatus,
-        errorMessage: text(error.message),
+        turnId: stringOrUndefined(turn.id) ?? "",
+        status,
+        errorMessage: stringOrUndefined(error.message),
       };
     }
     case "item/started":
@@ -224,16 +203,16 @@ function notification(
         ? other
         : { method, threadId, item: item(params.item) };
     case "item/agentMessage/delta": {
-      const itemId = text(params.itemId);
-      const delta = text(params.delta);
+      const itemId = stringOrUndefined(params.itemId);
+      const delta = stringOrUndefined(params.delta);
       return threadId === undefined || itemId === undefined ||
           delta === undefined
         ? other
         : { method, threadId, itemId, delta };
     }
     case "thread/tokenUsage/updated": {
-      const usage = isObject(params.tokenUsage) ? params.tokenUsage : {};
-      const last = isObject(usage.last) ? usage.last : undefined;
+      const usage = isRecord(params.tokenUsage) ? params.tokenUsage : {};
+      const last = isRecord(usage.last) ? usage.last : undefined;
       return threadId === undefined || last === undefined ? other : {
         method,
         threadId,
@@ -247,11 +226,11 @@ function notification(
       };
     }
     case "error": {
-      const error = isObject(params.error) ? params.error : {};
+      const error = isRecord(params.error) ? params.error : {};
       return {
         method,
         threadId,
-        message: text(error.message) ?? "error",
+        message: stringOrUndefined(error.message) ?? "error",
         willRetry: params.willRetry === true,
       };
     }
@@ -262,11 +241,17 @@ function notification(
 
 /** A `ThreadItem` of a type we read, or `undefined`. */
 function item(value: unknown): AppServerItem | undefined {
-  if (!isObject(value)) return undefined;
-  const id = text(value.id) ?? "";
+  if (!isRecord(value)) return undefined;
+  const field = (key: string): string => stringOrUndefined(value[key]) ?? "";
+  const id = field("id");
+  const status = oneOf(ITEM_STATUSES, value.status, "inProgress");
   switch (value.type) {
     case "agentMessage":
-      return { type: "agentMessage", id, text: text(value.text) ?? "" };
+      return {
+        type: "agentMessage",
+        id,
+        text: field("text"),
+      };
     case "reasoning":
       return {
         type: "reasoning",
@@ -280,40 +265,40 @@ function item(value: unknown): AppServerItem | undefined {
         id,
         command: Array.isArray(value.command)
           ? strings(value.command).join(" ")
-          : text(value.command) ?? "",
-        aggregatedOutput: text(value.aggregatedOutput) ?? null,
+          : field("command"),
+        aggregatedOutput: stringOrUndefined(value.aggregatedOutput) ?? null,
         exitCode: count(value.exitCode) ?? null,
-        status: itemStatus(value.status),
+        status,
       };
     case "fileChange":
       return {
         type: "fileChange",
         id,
         changes: (Array.isArray(value.changes) ? value.changes : [])
-          .filter(isObject)
+          .filter(isRecord)
           .map((change) => {
-            const kind = isObject(change.kind)
-              ? text(change.kind.type)
-              : text(change.kind);
+            const kind = isRecord(change.kind) ? change.kind.type : change.kind;
             return {
-              path: text(change.path) ?? "",
-              kind: (kind !== undefined && CHANGE_KINDS.has(kind)
-                ? kind
-                : "update") as "add" | "delete" | "update",
+              path: stringOrUndefined(change.path) ?? "",
+              kind: oneOf(CHANGE_KINDS, kind, "update"),
             };
           }),
-        status: itemStatus(value.status),
+        status,
       };
     case "mcpToolCall":
       return {
         type: "mcpToolCall",
         id,
-        server: text(value.server) ?? "",
-        tool: text(value.tool) ?? "",
-        status: itemStatus(value.status),
+        server: field("server"),
+        tool: field("tool"),
+        status,
       };
     case "webSearch":
-      return { type: "webSearch", id, query: text(value.query) ?? "" };
+      return {
+        type: "webSearch",
+        id,
+        query: field("query"),
+      };
     default:
       return undefined;
   }
@@ -329,8 +314,8 @@ function item(value: unknown): AppServerItem | undefined {
  * ```
  */
 export function threadIdOf(result: unknown): string | undefined {
-  return isObject(result) && isObject(result.thread)
-    ? text(result.thread.id)
+  return isRecord(result) && isRecord(result.thread)
+    ? stringOrUndefined(result.thread.id)
     : undefined;
 }
 
@@ -344,7 +329,7 @@ export function threadIdOf(result: unknown): string | undefined {
  * ```
  */
 export function turnIdOf(result: unknown): string | undefined {
-  return isObject(result) && isObject(result.turn)
-    ? text(result.turn.id)
+  return isRecord(result) && isRecord(result.turn)
+    ? stringOrUndefined(result.turn.id)
     : undefined;
 }

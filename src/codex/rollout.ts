@@ -6,6 +6,7 @@
  */
 
 import { type OriginHeader, splitOriginHeader } from "../header.ts";
+import { isRecord, stringOrUndefined } from "../json.ts";
 
 /** One message of a conversation. */
 export interface ConversationMessage {
@@ -57,20 +58,17 @@ export function parseRolloutLine(
   if (!line.includes('"response_item"') || !line.includes('"message"')) {
     return undefined;
   }
-  let record;
+  let record: unknown;
   try {
     record = JSON.parse(line);
   } catch {
     return undefined;
   }
-  const payload = record?.payload;
-  if (record?.type !== "response_item" || payload?.type !== "message") {
-    return undefined;
-  }
+  if (!isRecord(record) || record.type !== "response_item") return undefined;
+  const payload = record.payload;
+  if (!isRecord(payload) || payload.type !== "message") return undefined;
   const text = (Array.isArray(payload.content) ? payload.content : [])
-    .map((part: { text?: unknown }) =>
-      typeof part?.text === "string" ? part.text : ""
-    )
+    .map((part) => isRecord(part) ? stringOrUndefined(part.text) ?? "" : "")
     .join("");
   if (payload.role === "developer") {
     const { header } = splitOriginHeader(text);
@@ -81,8 +79,6 @@ export function parseRolloutLine(
   return {
     role: payload.role === "user" ? "user" : "agent",
     text,
-    timestamp: typeof record.timestamp === "string"
-      ? record.timestamp
-      : undefined,
+    timestamp: stringOrUndefined(record.timestamp),
   };
 }

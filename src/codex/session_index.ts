@@ -11,6 +11,7 @@
  */
 
 import { splitOriginHeader } from "../header.ts";
+import { isRecord } from "../json.ts";
 import {
   readTextFileIfExists,
   statFileSync,
@@ -184,10 +185,6 @@ export class SessionIndex {
       // Without a cache the next listing is only slower.
     }
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Entries of our own cache file, checked as they are loaded. */

@@ -7,6 +7,7 @@
 
 import { type OriginHeader, withOriginHeader } from "../header.ts";
 import { linesBackward, linesForward } from "../file_lines.ts";
+import { isRecord, stringOrUndefined } from "../json.ts";
 import { listDirectory, openFile } from "../runtime/fs.ts";
 import { type ConversationMessage, parseRolloutLine } from "./rollout.ts";
 
@@ -104,18 +105,12 @@ export async function readSessionMeta(
   if (!isRecord(record) || record.type !== "session_meta") return undefined;
   const payload = isRecord(record.payload) ? record.payload : {};
   if (typeof payload.id !== "string") return undefined;
-  const text = (value: unknown): string | undefined =>
-    typeof value === "string" ? value : undefined;
   return {
     id: payload.id,
-    cwd: text(payload.cwd),
-    timestamp: text(payload.timestamp),
-    cliVersion: text(payload.cli_version),
+    cwd: stringOrUndefined(payload.cwd),
+    timestamp: stringOrUndefined(payload.timestamp),
+    cliVersion: stringOrUndefined(payload.cli_version),
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -19,7 +19,7 @@ import { splitOriginHeader } from "../header.ts";
 import { pathInfo } from "../runtime/fs.ts";
 import { capText } from "../text_cap.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import { SESSION_ID_SCHEMA } from "./turn_tools.ts";
+import { SESSION_ID_SCHEMA, wholeNumber } from "./fields.ts";
 
 /** Input of `codex_sessions`. */
 export const SESSIONS_INPUT = {
@@ -29,10 +29,9 @@ export const SESSIONS_INPUT = {
   only_mcp: z.boolean().optional().describe(
     "Only sessions started through this MCP server.",
   ),
-  limit: z.number().int({ error: "limit must be a whole number" })
-    .min(1, { error: "limit must be at least 1" })
-    .max(200, { error: "limit must be at most 200" })
-    .optional().describe("At most this many sessions (default 20)."),
+  limit: wholeNumber("limit", 1, 200).optional().describe(
+    "At most this many sessions (default 20).",
+  ),
   cursor: z.string().optional().describe(
     "next_cursor from the previous page.",
   ),
@@ -64,12 +63,9 @@ export const SESSIONS_OUTPUT = {
 /** Input of `codex_session_read`. */
 export const SESSION_READ_INPUT = {
   session_id: SESSION_ID_SCHEMA.describe("The session to read."),
-  turns: z.number().int({ error: "turns must be a whole number" })
-    .min(1, { error: "turns must be at least 1" })
-    .max(100, { error: "turns must be at most 100" })
-    .optional().describe(
-      "How many turns (a user message and the replies to it) per page, newest first (default 10).",
-    ),
+  turns: wholeNumber("turns", 1, 100).optional().describe(
+    "How many turns (a user message and the replies to it) per page, newest first (default 10).",
+  ),
   cursor: z.string().optional().describe(
     "next_cursor from the previous page, for older turns.",
   ),

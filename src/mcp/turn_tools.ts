@@ -8,23 +8,10 @@
 import { z } from "zod";
 import { REASONING_EFFORTS } from "../codex/args.ts";
 import { TIMEOUT_BOUNDS_MS } from "../config.ts";
+import { nonEmpty, SESSION_ID_SCHEMA, wholeNumber } from "./fields.ts";
 
-const UUID_PATTERN =
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A model name: no leading dash (it would read as a flag), no spaces. */
 const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
-
-const nonEmpty = (field: string) =>
-  z.string({ error: `${field} must be a string` }).refine(
-    (value) => value.trim().length > 0,
-    { error: `${field} must not be empty` },
-  );
-
-/** A session id: a UUID as Codex prints it. */
-export const SESSION_ID_SCHEMA: z.ZodString = z.string().regex(UUID_PATTERN, {
-  error:
-    "session_id must be a UUID such as 01a20ad4-3b48-7682-848b-3b8e5878fb23, as returned by an earlier call",
-});
 
 /** Fields every tool takes besides its own. */
 const COMMON_INPUT = {
@@ -43,16 +30,14 @@ const COMMON_INPUT = {
   }).optional().describe(
     "Reasoning effort for this call only (model_reasoning_effort).",
   ),
-  timeout_ms: z.number().int({ error: "timeout_ms must be a whole number" })
-    .min(TIMEOUT_BOUNDS_MS.min, {
-      error: `timeout_ms must be at least ${TIMEOUT_BOUNDS_MS.min}`,
-    })
-    .max(TIMEOUT_BOUNDS_MS.max, {
-      error: `timeout_ms must be at most ${TIMEOUT_BOUNDS_MS.max} (24 h)`,
-    })
-    .optional().describe(
-      "Stop Codex after this many milliseconds (default from CODEX_PERSISTENT_MCP_TIMEOUT_MS, 30 min).",
-    ),
+  timeout_ms: wholeNumber(
+    "timeout_ms",
+    TIMEOUT_BOUNDS_MS.min,
+    TIMEOUT_BOUNDS_MS.max,
+    " (24 h)",
+  ).optional().describe(
+    "Stop Codex after this many milliseconds (default from CODEX_PERSISTENT_MCP_TIMEOUT_MS, 30 min).",
+  ),
 };
 
 const USAGE_OUTPUT = z.object({
@@ -96,16 +81,27 @@ function outputShape(replyField: ToolDefinition["replyField"]): z.ZodRawShape {
   };
 }
 
-/** A short title line for the session preview, from the first line of text. */
-function titleLine(label: string, text: string): string {
-  const first = text.trim().split("\n")[0].trim();
-  return `${label}: ${first.length > 100 ? `${first.slice(0, 99)}…` : first}`;
-}
-
-function section(heading: string, body: unknown): string {
-  return typeof body === "string" && body.trim() !== ""
-    ? `\n\n## ${heading}\n${body.trim()}`
-    : "";
+/**
+ * A prompt of headed sections: a title line for the session preview (the
+ * label and the first line of the first section), the instruction, then each
+ * non-empty field under its heading.
+ */
+function sectionedPrompt(
+  label: string,
+  instruction: string,
+  sections: readonly [field: string, heading: string][],
+): (input: Record<string, unknown>) => string {
+  return (input) => {
+    const first = String(input[sections[0][0]]).trim().split("\n")[0].trim();
+    const title = first.length > 100 ? `${first.slice(0, 99)}…` : first;
+    return `${label}: ${title}\n\n${instruction}` +
+      sections.map(([field, heading]) => {
+        const body = input[field];
+        return typeof body === "string" && body.trim() !== ""
+          ? `\n\n## ${heading}\n${body.trim()}`
+          : "";
+      }).join("");
+  };
 }
 
 const chat: ToolDefinition = {
@@ -137,12 +133,15 @@ const plan: ToolDefinition = {
   },
   replyField: "critique",
   outputShape: outputShape("critique"),
-  buildPrompt: (input) =>
-    `${titleLine("Plan critique", String(input.requirements))}\n\n` +
-    "Critique the draft plan below against the requirements: point out gaps, risks, open questions, and the tests it is missing." +
-    section("Requirements", input.requirements) +
-    section("Draft plan", input.plan) +
-    section("Constraints", input.constraints),
+  buildPrompt: sectionedPrompt(
+    "Plan critique",
+    "Critique the draft plan below against the requirements: point out gaps, risks, open questions, and the tests it is missing.",
+    [
+      ["requirements", "Requirements"],
+      ["plan", "Draft plan"],
+      ["constraints", "Constraints"],
+    ],
+  ),
 };
 
 const review: ToolDefinition = {
@@ -160,12 +159,15 @@ const review: ToolDefinition = {
   },
   replyField: "review",
   outputShape: outputShape("review"),
-  buildPrompt: (input) =>
-    `${titleLine("Change review", String(input.change_summary))}\n\n` +
-    "Review this change before it is called done: correctness, risks, missing tests, and anything left unfinished." +
-    section("Change summary", input.change_summary) +
-    section("Test results", input.test_results) +
-    section("Open questions", input.open_questions),
+  buildPrompt: sectionedPrompt(
+    "Change review",
+    "Review this change before it is called done: correctness, risks, missing tests, and anything left unfinished.",
+    [
+      ["change_summary", "Change summary"],
+      ["test_results", "Test results"],
+      ["open_questions", "Open questions"],
+    ],
+  ),
 };
 
 /**

@@ -61,14 +61,18 @@ export function makeProjectDir(): Promise<string> {
   return Deno.makeTempDir({ prefix: "codex-project-" });
 }
 
-/** Runs `codex exec … resume <id> -` by hand, as a user would. */
-export async function codexExecResumeByHand(
+/**
+ * Runs `codex exec … [resume <id>] -` by hand, as a user would, without our
+ * server (and so without its process-tree marker).
+ */
+export async function codexExecByHand(
   bin: string,
   codexHome: string,
   cwd: string,
-  sessionId: string,
   prompt: string,
+  resumeId?: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const resume = resumeId === undefined ? [] : ["resume", resumeId];
   const child = new Deno.Command(bin, {
     args: [
       "exec",
@@ -76,8 +80,7 @@ export async function codexExecResumeByHand(
       "--json",
       "-C",
       cwd,
-      "resume",
-      sessionId,
+      ...resume,
       "-",
     ],
     env: { CODEX_HOME: codexHome },
@@ -94,6 +97,17 @@ export async function codexExecResumeByHand(
     stdout: new TextDecoder().decode(output.stdout),
     stderr: new TextDecoder().decode(output.stderr),
   };
+}
+
+/** Continues a session with `codex exec … resume <id> -` by hand. */
+export function codexExecResumeByHand(
+  bin: string,
+  codexHome: string,
+  cwd: string,
+  sessionId: string,
+  prompt: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return codexExecByHand(bin, codexHome, cwd, prompt, sessionId);
 }
 
 /**

@@ -33,6 +33,8 @@ export interface FakeModel {
   /** `base_url` for Codex's provider config. */
   baseUrl: string;
   requests: RecordedRequest[];
+  /** The last user message of the last request (what Codex sent last). */
+  lastPrompt(): string;
   close(): Promise<void>;
 }
 
@@ -232,6 +234,7 @@ export function startFakeModel(): FakeModel {
   return {
     baseUrl: `http://127.0.0.1:${server.addr.port}/v1`,
     requests,
+    lastPrompt: () => requests.at(-1)?.userMessages.at(-1) ?? "",
     async close() {
       for (const release of hanging) release();
       await server.shutdown();

@@ -7,6 +7,7 @@
 import {
   CODEX_VERSIONS,
   codexBin,
+  codexExecResumeByHand,
   codexProcesses,
   makeCodexHome,
   makeProjectDir,
@@ -60,7 +61,48 @@ export interface Harness {
   env: Record<string, string>;
   /** Waits until the server has released its sessions to other writers. */
   releaseSessions(): Promise<void>;
+  /**
+   * Calls a turn tool (default `codex_chat`) and fails the test unless it
+   * answered; `replyField` names the field that carries the reply.
+   */
+  turn(
+    args: Record<string, unknown>,
+    options?: TurnOptions,
+  ): Promise<TurnAnswer>;
+  /** Starts a session with codex_chat in the project; its id. */
+  newSession(prompt?: string): Promise<string>;
+  /**
+   * Continues a session with `codex exec resume` by hand, as the user would,
+   * in the project; first waits for the server to release it unless
+   * `release` is false (to test a session the server still holds).
+   */
+  resumeByHand(
+    sessionId: string,
+    prompt: string,
+    options?: { release?: boolean },
+  ): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** A scratch directory, removed with the harness. */
+  tempDir(prefix: string): Promise<string>;
+  /**
+   * Calls `tool` and fails the test unless it answers with an error whose
+   * text holds every `expected` part; the error text.
+   */
+  toolError(
+    tool: string,
+    args: Record<string, unknown>,
+    ...expected: string[]
+  ): Promise<string>;
   close(): Promise<void>;
+}
+
+/** How {@linkcode Harness.turn} calls. */
+export interface TurnOptions {
+  tool?: string;
+  replyField?: string;
+  /** Another client than the harness's (a second server). */
+  client?: ServerUnderTest["client"];
+  /** Options of the SDK's `callTool` (progress, timeout, signal). */
+  call?: Parameters<typeof callTool>[3];
 }
 
 /**
@@ -78,6 +120,8 @@ export async function startHarness(
   const codexHome = await makeCodexHome(fake.baseUrl);
   const project = await makeProjectDir();
   const cacheDir = await Deno.makeTempDir({ prefix: "mcp-cache-" });
+  /** Directories removed with the harness. */
+  const scratch = [codexHome, project, cacheDir];
   const serverEnv = {
     CODEX_BIN: bin,
     CODEX_HOME: codexHome,
@@ -87,6 +131,15 @@ export async function startHarness(
     ...env,
   };
   const server = await startServer(serverEnv, command);
+  const releaseSessions = async (): Promise<void> => {
+    // Released once no Codex process of this home is left (app-server:
+    // after the idle window; exec: at once).
+    const released = await eventually(
+      () => codexProcesses(codexHome).length === 0,
+      Number(serverEnv.CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS) + 5_000,
+    );
+    if (!released) throw new Error("the server did not release its sessions");
+  };
   return {
     version,
     backend,
@@ -96,21 +149,34 @@ export async function startHarness(
     project,
     server,
     env: serverEnv,
-    async releaseSessions() {
-      // Released once no Codex process of this home is left (app-server:
-      // after the idle window; exec: at once).
-      const released = await eventually(
-        () => codexProcesses(codexHome).length === 0,
-        Number(serverEnv.CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS) + 5_000,
+    turn: (args, options) => turn(server, args, options),
+    async resumeByHand(sessionId, prompt, { release = true } = {}) {
+      if (release) await releaseSessions();
+      return await codexExecResumeByHand(
+        bin,
+        codexHome,
+        project,
+        sessionId,
+        prompt,
       );
-      if (!released) throw new Error("the server did not release its sessions");
     },
+    async tempDir(prefix) {
+      const dir = await Deno.makeTempDir({ prefix });
+      scratch.push(dir);
+      return dir;
+    },
+    async newSession(prompt = "start") {
+      return (await turn(server, { cwd: project, prompt })).sessionId;
+    },
+    toolError: (tool, args, ...expected) =>
+      toolError(server, tool, args, expected),
+    releaseSessions,
     async close() {
       await server.close();
       await fake.close();
-      await Deno.remove(codexHome, { recursive: true }).catch(() => {});
-      await Deno.remove(project, { recursive: true }).catch(() => {});
-      await Deno.remove(cacheDir, { recursive: true }).catch(() => {});
+      for (const dir of scratch) {
+        await Deno.remove(dir, { recursive: true }).catch(() => {});
+      }
     },
   };
 }
@@ -159,21 +225,11 @@ export interface TurnAnswer {
   result: CallToolResult;
 }
 
-/**
- * Calls a turn tool (default `codex_chat`) and fails the test unless it
- * answered; `replyField` names the field that carries the reply.
- */
-export async function turn(
-  h: Harness,
+async function turn(
+  server: ServerUnderTest,
   args: Record<string, unknown>,
-  { tool = "codex_chat", replyField = "reply", client = h.server.client, call }:
-    {
-      tool?: string;
-      replyField?: string;
-      client?: Harness["server"]["client"];
-      /** Options of the SDK's `callTool` (progress, timeout, signal). */
-      call?: Parameters<typeof callTool>[3];
-    } = {},
+  { tool = "codex_chat", replyField = "reply", client = server.client, call }:
+    TurnOptions = {},
 ): Promise<TurnAnswer> {
   const result = await callTool(client, tool, args, call);
   if (result.isError) {
@@ -186,10 +242,25 @@ export async function turn(
   };
 }
 
-/** Starts a session with codex_chat in the harness project; its id. */
-export async function newSession(
-  h: Harness,
-  prompt = "start",
+async function toolError(
+  server: ServerUnderTest,
+  tool: string,
+  args: Record<string, unknown>,
+  expected: string[],
 ): Promise<string> {
-  return (await turn(h, { cwd: h.project, prompt })).sessionId;
+  const result = await callTool(server.client, tool, args);
+  const text = resultText(result);
+  if (!result.isError) {
+    throw new Error(
+      `expected ${tool} to fail for ${
+        JSON.stringify(args).slice(0, 200)
+      }, got: ${text.slice(0, 500)}`,
+    );
+  }
+  for (const part of expected) {
+    if (!text.includes(part)) {
+      throw new Error(`expected ${JSON.stringify(part)} in: ${text}`);
+    }
+  }
+  return text;
 }
