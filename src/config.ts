@@ -36,6 +36,16 @@ export interface Config {
   appServerMaxWarm: number;
   /** Largest reply returned whole, in UTF-8 bytes (`CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES`). */
   maxReplyBytes: number;
+  /**
+   * A turn call still running after this long returns `status: "running"`
+   * and the turn goes on (`CODEX_PERSISTENT_MCP_HANDOFF_MS`; unset: wait for
+   * the end).
+   */
+  handoffMs?: number;
+  /** How long a finished turn's uncollected result is kept (`CODEX_PERSISTENT_MCP_RESULT_RETENTION_MS`). */
+  resultRetentionMs: number;
+  /** At most this many uncollected results are kept (`CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS`). */
+  maxRetainedResults: number;
 }
 
 /** Bounds of `timeout_ms`, per call and as the default. */
@@ -68,7 +78,28 @@ const NUMBER_SETTINGS = {
     min: 1_000,
     max: 100_000_000,
   },
+  CODEX_PERSISTENT_MCP_HANDOFF_MS: {
+    fallback: undefined,
+    min: 100,
+    max: 86_400_000,
+  },
+  CODEX_PERSISTENT_MCP_RESULT_RETENTION_MS: {
+    fallback: 3_600_000,
+    min: 1_000,
+    max: 604_800_000,
+  },
+  CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS: {
+    fallback: 64,
+    min: 1,
+    max: 10_000,
+  },
 } as const;
+
+/** The settings whose default is a number (the others are unset by default). */
+type NumberSetting = {
+  [K in keyof typeof NUMBER_SETTINGS]:
+    typeof NUMBER_SETTINGS[K]["fallback"] extends number ? K : never;
+}[keyof typeof NUMBER_SETTINGS];
 
 /**
  * Reads the settings from environment variables, failing with a message that
@@ -82,18 +113,23 @@ const NUMBER_SETTINGS = {
  * ```
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const number = (name: keyof typeof NUMBER_SETTINGS): number => {
+  const optionalNumber = (
+    name: keyof typeof NUMBER_SETTINGS,
+  ): number | undefined => {
     const { fallback, min, max } = NUMBER_SETTINGS[name];
     const raw = env[name]?.trim();
     if (!raw) return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min || value > max) {
       throw new Error(
-        `${name}=${raw} is not valid: use a whole number from ${min} to ${max} (default ${fallback}).`,
+        `${name}=${raw} is not valid: use a whole number from ${min} to ${max} (default ${
+          fallback ?? "unset"
+        }).`,
       );
     }
     return value;
   };
+  const number = (name: NumberSetting): number => optionalNumber(name)!;
   const codexHome = codexHomeFrom(env);
   // The measured winner (README "Backends"); exec stays the fallback.
   const backend = env.CODEX_PERSISTENT_MCP_BACKEND?.trim() || "app-server";
@@ -120,6 +156,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     backend,
     appServerIdleMs: number("CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS"),
     appServerMaxWarm: number("CODEX_PERSISTENT_MCP_APP_SERVER_MAX_WARM"),
+    handoffMs: optionalNumber("CODEX_PERSISTENT_MCP_HANDOFF_MS"),
+    resultRetentionMs: number("CODEX_PERSISTENT_MCP_RESULT_RETENTION_MS"),
+    maxRetainedResults: number("CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS"),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * A file's lines with their byte positions, read forwards from any byte or
- * backwards from any byte, in bounded chunks whatever the file's size. For
- * JSONL files that only grow (Codex's rollouts): a line counts once its
- * `\n` is written.
+ * backwards from any byte, in bounded chunks whatever the file's size: the
+ * splitting of `TextLineStream`, on bytes, since callers need byte offsets to
+ * resume a scan. For JSONL files that only grow (Codex's rollouts): a line
+ * counts once its `\n` is written.
  *
  * @module
  */
@@ -23,49 +24,16 @@ export interface ForwardLine extends FileLine {
   end: number;
 }
 
-const FORWARD_CHUNK_BYTES = 1024 * 1024;
+/** Forward reads start small (most lines wanted first are short) and grow. */
+const FIRST_CHUNK_BYTES = 64 * 1024;
+const MAX_CHUNK_BYTES = 1024 * 1024;
 const BACKWARD_CHUNK_BYTES = 256 * 1024;
 
 /**
- * Splits a byte stream into complete lines (without the `\n`). Bytes after
- * the last `\n` are not a line yet and are dropped at the end. Pending bytes
- * are kept as pieces and joined once per line, so a very long line costs
- * linear time.
- *
- * @example
- * ```ts
- * import { ByteLineStream } from "./file_lines.ts";
- * const bytes = new TextEncoder().encode("a\nbc\npartial");
- * const lines = ReadableStream.from([bytes]).pipeThrough(new ByteLineStream());
- * (await Array.fromAsync(lines)).length; // 2
- * ```
- */
-export class ByteLineStream extends TransformStream<Uint8Array, Uint8Array> {
-  /** Creates the transform. */
-  constructor() {
-    const pending: Uint8Array[] = [];
-    super({
-      transform(chunk, controller) {
-        let start = 0;
-        for (
-          let end = chunk.indexOf(10);
-          end !== -1;
-          end = chunk.indexOf(10, start)
-        ) {
-          pending.push(chunk.subarray(start, end));
-          controller.enqueue(concat(pending));
-          pending.length = 0;
-          start = end + 1;
-        }
-        if (start < chunk.length) pending.push(chunk.subarray(start));
-      },
-    });
-  }
-}
-
-/**
  * The complete lines from byte `from` on, reading no further than byte
- * `limit` (a line that does not end before it is not yielded).
+ * `limit` (a line that does not end before it is not yielded). Reads start
+ * small (most lines wanted first are short) and grow; pending bytes are kept
+ * as pieces and joined once per line, so a very long line costs linear time.
  *
  * @example
  * ```ts ignore
@@ -83,39 +51,34 @@ export async function* linesForward(
   const file = await openFile(path);
   try {
     const decoder = new TextDecoder();
-    let start = from;
-    const lines = fileChunks(file, from, limit)
-      .pipeThrough(new ByteLineStream());
-    for await (const bytes of lines) {
-      const end = start + bytes.length + 1;
-      yield { text: decoder.decode(bytes), start, end };
-      start = end;
+    const pending: Uint8Array[] = [];
+    let position = from;
+    let lineStart = from;
+    let chunkBytes = FIRST_CHUNK_BYTES;
+    while (position < limit) {
+      const chunk = new Uint8Array(Math.min(chunkBytes, limit - position));
+      chunkBytes = Math.min(chunkBytes * 2, MAX_CHUNK_BYTES);
+      const read = await file.read(chunk, position);
+      if (read === null) break;
+      let start = 0;
+      for (
+        let newline = chunk.indexOf(10);
+        newline !== -1 && newline < read;
+        newline = chunk.indexOf(10, start)
+      ) {
+        pending.push(chunk.subarray(start, newline));
+        const end = position + newline + 1;
+        yield { text: decoder.decode(concat(pending)), start: lineStart, end };
+        pending.length = 0;
+        lineStart = end;
+        start = newline + 1;
+      }
+      if (start < read) pending.push(chunk.subarray(start, read));
+      position += read;
     }
   } finally {
     await file.close();
   }
-}
-
-/** The bytes of `file` from `from` up to `limit`, a chunk at a time. */
-function fileChunks(
-  file: ReadableFile,
-  from: number,
-  limit: number,
-): ReadableStream<Uint8Array> {
-  let position = from;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const size = Math.min(FORWARD_CHUNK_BYTES, limit - position);
-      const buffer = new Uint8Array(size);
-      const read = size > 0 ? await file.read(buffer, position) : null;
-      if (read === null) {
-        controller.close();
-        return;
-      }
-      position += read;
-      controller.enqueue(buffer.subarray(0, read));
-    },
-  });
 }
 
 /**

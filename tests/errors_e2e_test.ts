@@ -159,7 +159,7 @@ for (const target of TARGETS) {
         "/nonexistent/bin/codex",
       );
       const { tools } = await h.server.client.listTools();
-      assertEquals(tools.length, 7);
+      assertEquals(tools.length, 9);
     },
     {
       CODEX_BIN: "/nonexistent/bin/codex",

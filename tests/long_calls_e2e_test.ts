@@ -214,7 +214,7 @@ for (const target of TARGETS) {
   for (const ending of ["stdin closed", "SIGTERM"] as const) {
     e2eTest(
       target,
-      "${ending} mid-call: the server ends every Codex process, then exits",
+      `${ending} mid-call: the server ends every Codex process, then exits`,
       async (h) => {
         const server = new Deno.Command(Deno.execPath(), {
           args: ["run", "-A", MOD_TS],

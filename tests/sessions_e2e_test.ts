@@ -26,6 +26,7 @@ for (const target of TARGETS) {
       assertEquals(
         [...byName.keys()].sort(),
         [
+          "codex_cancel",
           "codex_chat",
           "codex_guard_final",
           "codex_guard_plan",
@@ -33,8 +34,25 @@ for (const target of TARGETS) {
           "codex_review",
           "codex_session_read",
           "codex_sessions",
+          "codex_wait",
         ],
       );
+      // Read-only where true (Codex as a client runs these in parallel).
+      for (
+        const name of ["codex_sessions", "codex_session_read", "codex_wait"]
+      ) {
+        assertEquals(byName.get(name)?.annotations?.readOnlyHint, true, name);
+      }
+      assertEquals(
+        byName.get("codex_chat")?.annotations?.readOnlyHint,
+        undefined,
+      );
+      assertEquals(byName.get("codex_wait")?.inputSchema.required, [
+        "session_id",
+      ]);
+      assertEquals(byName.get("codex_cancel")?.inputSchema.required, [
+        "session_id",
+      ]);
       assertEquals(
         byName.get("codex_session_read")?.inputSchema.required,
         ["session_id"],
@@ -60,6 +78,7 @@ for (const target of TARGETS) {
             "model",
             "reasoning_effort",
             "timeout_ms",
+            "background",
           ]
         ) {
           assert(
@@ -69,8 +88,9 @@ for (const target of TARGETS) {
         }
         assertEquals(
           tool.outputSchema?.required?.sort(),
-          [replyField, "session_id"].sort(),
+          ["session_id", "status"],
         );
+        assert(replyField in (tool.outputSchema?.properties ?? {}), name);
       }
     },
   );

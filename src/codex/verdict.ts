@@ -28,7 +28,10 @@ export interface TurnLimits {
   timeoutMs: number;
   /** End the turn when Codex sends nothing for this long. */
   idleTimeoutMs: number;
-  /** Ends the turn when aborted (the client cancelled the call). */
+  /**
+   * Ends the turn when aborted; a string reason says who stopped it
+   * ("codex_cancel was called").
+   */
   signal?: AbortSignal;
 }
 
@@ -89,7 +92,17 @@ export class TurnWatchdog {
   }
 }
 
-/** Throws the error for a call a cancelled signal ends before it starts. */
+/**
+ * Who stopped a turn, in words: the abort reason when it is a string
+ * ("codex_cancel was called"), else the client's cancel.
+ */
+function stoppedBy(signal: AbortSignal | undefined): string {
+  return typeof signal?.reason === "string"
+    ? signal.reason
+    : "the client cancelled the call";
+}
+
+/** Throws the error for a turn a stopped signal ends before it starts. */
 export function throwIfCancelled(
   signal: AbortSignal | undefined,
   sessionId: string | undefined,
@@ -97,8 +110,8 @@ export function throwIfCancelled(
   if (signal?.aborted) {
     throw new CodexError(
       "cancelled",
-      "The call was cancelled before Codex started.",
-      { sessionId },
+      `The turn was stopped before Codex started: ${stoppedBy(signal)}.`,
+      { sessionId, hint: "The session can be continued with a new call." },
     );
   }
 }
@@ -155,8 +168,8 @@ export async function settleTurn(
     case "cancelled":
       throw new CodexError(
         "cancelled",
-        `The call was cancelled after ${elapsedMs} ms and Codex was stopped.`,
-        { ...details, hint: "The session can be resumed with a new call." },
+        `Codex was stopped after ${elapsedMs} ms: ${stoppedBy(limits.signal)}.`,
+        { ...details, hint: "The session can be continued with a new call." },
       );
   }
   if (

@@ -6,10 +6,58 @@
  */
 
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
+import { z } from "zod";
 import type { Usage } from "../codex/events.ts";
 import type { TurnResult } from "../codex/verdict.ts";
 import { CodexError } from "../errors.ts";
 import { capText } from "../text_cap.ts";
+
+/** The field that carries Codex's reply in a tool's result. */
+export type ReplyField = "reply" | "critique" | "review";
+
+/** Whether a turn's reply is in, or Codex is still working. */
+export const TURN_STATUSES = ["completed", "running"] as const;
+
+const USAGE_OUTPUT = z.object({
+  input_tokens: z.number(),
+  cached_input_tokens: z.number().optional(),
+  cache_write_input_tokens: z.number().optional(),
+  output_tokens: z.number(),
+  reasoning_output_tokens: z.number().optional(),
+}).optional().describe(
+  "Token usage as Codex reports it (newer Codex versions report the running total of the session).",
+);
+
+/**
+ * The structured output of a turn tool (and of codex_wait): the reply under
+ * `replyField` once completed, how long it has run while running.
+ *
+ * @example
+ * ```ts
+ * import { turnOutputShape } from "./results.ts";
+ * Object.keys(turnOutputShape("review")).includes("review"); // true
+ * ```
+ */
+export function turnOutputShape(replyField: ReplyField): z.ZodRawShape {
+  return {
+    session_id: z.string().describe(
+      "The Codex session; pass it back to continue, or run `codex resume <session_id>`.",
+    ),
+    status: z.enum(TURN_STATUSES).describe(
+      "completed: the reply is here. running: Codex is still working; call codex_wait with this session_id.",
+    ),
+    [replyField]: z.string().optional().describe(
+      "Codex's final message of the turn (when completed).",
+    ),
+    usage: USAGE_OUTPUT,
+    running_for_ms: z.number().optional().describe(
+      "How long the turn has been running (when running).",
+    ),
+    latest_progress: z.string().optional().describe(
+      "The turn's latest progress line (when running).",
+    ),
+  };
+}
 
 /**
  * The result of a completed turn: the reply under `replyField`, the session
@@ -19,26 +67,65 @@ import { capText } from "../text_cap.ts";
  * ```ts
  * import { turnResult } from "./results.ts";
  * turnResult("reply", { sessionId: "s1", reply: "Hi" }, 4_000_000).structuredContent;
- * // { session_id: "s1", reply: "Hi" }
+ * // { session_id: "s1", status: "completed", reply: "Hi" }
  * ```
  */
 export function turnResult(
-  replyField: string,
+  replyField: ReplyField,
   result: TurnResult,
   maxReplyBytes: number,
 ): CallToolResult {
   const reply = capText(result.reply, maxReplyBytes, result.sessionId);
   const structured: Record<string, unknown> = {
     session_id: result.sessionId,
+    status: "completed",
     [replyField]: reply,
   };
   if (result.usage !== undefined) structured.usage = pickUsage(result.usage);
   return {
     content: [{
       type: "text",
-      text: `${reply}\n\n${sessionFooter(result.sessionId)}`,
+      text: `${reply}\n\nstatus: completed\n${sessionFooter(result.sessionId)}`,
     }],
     structuredContent: structured,
+  };
+}
+
+/**
+ * The result of a turn still running: what it is doing, and what to call
+ * next.
+ *
+ * @example
+ * ```ts
+ * import { runningResult } from "./results.ts";
+ * runningResult("s1", 12_000, "Running: npm test").structuredContent;
+ * // { session_id: "s1", status: "running", running_for_ms: 12000, latest_progress: "Running: npm test" }
+ * ```
+ */
+export function runningResult(
+  sessionId: string,
+  runningForMs: number,
+  latestProgress: string | undefined,
+): CallToolResult {
+  const seconds = Math.round(runningForMs / 1000);
+  return {
+    content: [{
+      type: "text",
+      text:
+        `status: running\nCodex is still working on session ${sessionId} (${seconds} s so far${
+          latestProgress === undefined ? "" : `; latest: ${latestProgress}`
+        }).\nNext: call codex_wait with session_id ${sessionId} to collect the reply (codex_cancel stops the turn).\n${
+          sessionFooter(sessionId)
+        }`,
+    }],
+    structuredContent: {
+      session_id: sessionId,
+      status: "running",
+      running_for_ms: runningForMs,
+      ...(latestProgress === undefined
+        ? {}
+        : { latest_progress: latestProgress }),
+    },
   };
 }
 

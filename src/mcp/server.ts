@@ -13,7 +13,7 @@ import type { Config } from "../config.ts";
 import { TurnService } from "../turns/service.ts";
 import { VERSION } from "../version.ts";
 import { type CallContext, progressReporter } from "./progress.ts";
-import { errorResult, failuresAsResults, turnResult } from "./results.ts";
+import { failuresAsResults } from "./results.ts";
 import {
   listSessionsTool,
   readSessionTool,
@@ -29,6 +29,18 @@ import {
   TOOL_DEFINITIONS,
   type ToolDefinition,
 } from "./turn_tools.ts";
+import {
+  CANCEL_INPUT,
+  CANCEL_OUTPUT,
+  type CancelInput,
+  cancelTool,
+  collectResult,
+  stillRunning,
+  WAIT_INPUT,
+  WAIT_OUTPUT,
+  type WaitInput,
+  waitTool,
+} from "./wait_tools.ts";
 
 /** The MCP server and the turns it runs. */
 export interface CodexMcpServer {
@@ -89,12 +101,45 @@ export function createServer(config: Config): CodexMcpServer {
     {
       title: "List Codex sessions",
       description:
-        "List sessions from Codex's own store, newest activity first: session_id, cwd, times, turn count, a preview of the first message, whether it came through MCP. Use it to find a session_id you lost. Filter by cwd (exact) and only_mcp; page with limit and cursor.",
+        "List sessions from Codex's own store, newest activity first: session_id, cwd, times, turn count, a preview of the first message, whether it came through MCP, whether a turn is running in this server. Use it to find a session_id you lost. Filter by cwd (exact) and only_mcp; page with limit and cursor.",
       inputSchema: SESSIONS_INPUT,
       outputSchema: SESSIONS_OUTPUT,
+      annotations: { readOnlyHint: true },
     },
     (input: SessionsInput) =>
-      failuresAsResults("codex_sessions", () => listSessionsTool(index, input)),
+      failuresAsResults(
+        "codex_sessions",
+        () => listSessionsTool(index, input, (id) => turns.busy(id)),
+      ),
+  );
+  mcp.registerTool(
+    "codex_wait",
+    {
+      title: "Wait for a Codex turn",
+      description:
+        "Collect the result of a turn that is still running (started with background: true, or handed off as status \"running\"): waits up to wait_ms, then returns the reply (status completed), the turn's error, or status running with how long it has run and its latest progress. With nothing running it returns the session's last reply. Cancelling this call stops only the wait.",
+      inputSchema: WAIT_INPUT,
+      outputSchema: WAIT_OUTPUT,
+      annotations: { readOnlyHint: true },
+    },
+    (input: WaitInput, context: CallContext) =>
+      failuresAsResults(
+        "codex_wait",
+        () => waitTool(turns, config, input, context),
+      ),
+  );
+  mcp.registerTool(
+    "codex_cancel",
+    {
+      title: "Stop a Codex turn",
+      description:
+        "Stop the running (and any queued) turns of a session: Codex is interrupted and ended. codex_wait then reports the cancellation; the session itself stays and can be continued.",
+      inputSchema: CANCEL_INPUT,
+      outputSchema: CANCEL_OUTPUT,
+      annotations: { idempotentHint: true },
+    },
+    (input: CancelInput) =>
+      failuresAsResults("codex_cancel", () => cancelTool(turns, config, input)),
   );
   mcp.registerTool(
     "codex_session_read",
@@ -104,6 +149,7 @@ export function createServer(config: Config): CodexMcpServer {
         "Read the conversation of one Codex session: user and Codex messages in order, the newest turns first page by page (pass next_cursor for older ones). Includes turns typed by hand in `codex resume`.",
       inputSchema: SESSION_READ_INPUT,
       outputSchema: SESSION_READ_OUTPUT,
+      annotations: { readOnlyHint: true },
     },
     (input: SessionReadInput) =>
       failuresAsResults(
@@ -122,7 +168,12 @@ export function createServer(config: Config): CodexMcpServer {
   };
 }
 
-/** One turn tool call: start the turn, follow it, shape its end. */
+/**
+ * One turn tool call: start the turn and follow it to its end, or hand it
+ * off as running (`background`, or past CODEX_PERSISTENT_MCP_HANDOFF_MS).
+ * Until then the client's cancel stops the turn; afterwards only
+ * codex_cancel does.
+ */
 async function runTurnTool(
   turns: TurnService,
   config: Config,
@@ -131,7 +182,6 @@ async function runTurnTool(
   context: CallContext,
 ): Promise<CallToolResult> {
   const common = input as CommonInput;
-  const progress = progressReporter(context, config.heartbeatMs);
   const turn = turns.start({
     tool: tool.name,
     prompt: tool.buildPrompt(input),
@@ -140,17 +190,27 @@ async function runTurnTool(
     model: common.model,
     reasoningEffort: common.reasoning_effort,
     timeoutMs: common.timeout_ms,
-  }, progress.report);
-  // The client cancelling its call stops the turn.
+  });
+  const progress = progressReporter(context, config.heartbeatMs);
+  const unsubscribe = turn.subscribe(progress.report);
   const stop = (): void => turn.stop();
-  context.signal.addEventListener("abort", stop);
-  if (context.signal.aborted) stop();
+  if (common.background !== true) {
+    context.signal.addEventListener("abort", stop);
+    if (context.signal.aborted) stop();
+  }
   try {
-    return turnResult(tool.replyField, await turn.result, config.maxReplyBytes);
-  } catch (error) {
-    return errorResult(tool.name, error);
+    const handoffMs = common.background === true ? 0 : config.handoffMs;
+    if (!await turn.settledWithin(handoffMs)) {
+      // A new session is handed off once Codex has named it.
+      const sessionId = await turn.named;
+      if (turn.outcome === undefined && sessionId !== undefined) {
+        return stillRunning(turn, sessionId);
+      }
+    }
   } finally {
     context.signal.removeEventListener("abort", stop);
+    unsubscribe();
     progress.stop();
   }
+  return await collectResult(turns, turn, tool.name, tool.replyField, config);
 }

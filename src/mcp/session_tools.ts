@@ -45,6 +45,9 @@ const SESSION_SUMMARY_OUTPUT = z.object({
   turns: z.number(),
   preview: z.string(),
   via_mcp: z.boolean(),
+  running: z.boolean().describe(
+    "A turn is queued or running on it in this server (codex_wait collects it).",
+  ),
   resume_command: z.string(),
 });
 
@@ -97,12 +100,13 @@ export const SESSION_READ_OUTPUT = {
  *
  * @example
  * ```ts ignore
- * await listSessionsTool(index, { cwd: "/repo", limit: 5 });
+ * await listSessionsTool(index, { cwd: "/repo", limit: 5 }, () => false);
  * ```
  */
 export async function listSessionsTool(
   index: SessionIndex,
   input: SessionsInput,
+  isRunning: (sessionId: string) => boolean,
 ): Promise<CallToolResult> {
   const after = input.cursor === undefined
     ? undefined
@@ -119,13 +123,17 @@ export async function listSessionsTool(
     ? undefined
     : encodeCursor({ m: next.mtimeMs, p: next.path });
   const structured = {
-    sessions: sessions.map(sessionOutput),
+    sessions: sessions.map((session) =>
+      sessionOutput(session, isRunning(session.sessionId))
+    ),
     ...(nextCursor === undefined ? {} : { next_cursor: nextCursor }),
   };
   const lines = sessions.map((s) =>
     `${s.sessionId}  ${s.lastActivityAt}  ${s.turns} turn(s)${
       s.viaMcp ? "  [mcp]" : ""
-    }  ${s.cwd ?? "?"}\n    ${s.preview}`
+    }${isRunning(s.sessionId) ? "  [running]" : ""}  ${
+      s.cwd ?? "?"
+    }\n    ${s.preview}`
   );
   const text = (lines.length === 0 ? "No sessions found." : lines.join("\n")) +
     (nextCursor === undefined ? "" : `\n\nMore: pass cursor=${nextCursor}`) +
@@ -135,6 +143,7 @@ export async function listSessionsTool(
 
 function sessionOutput(
   session: SessionSummary,
+  running: boolean,
 ): z.infer<typeof SESSION_SUMMARY_OUTPUT> {
   return {
     session_id: session.sessionId,
@@ -144,6 +153,7 @@ function sessionOutput(
     turns: session.turns,
     preview: session.preview,
     via_mcp: session.viaMcp,
+    running,
     resume_command: `codex resume ${session.sessionId}`,
   };
 }

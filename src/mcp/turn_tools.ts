@@ -9,6 +9,7 @@ import { z } from "zod";
 import { REASONING_EFFORTS } from "../codex/args.ts";
 import { TIMEOUT_BOUNDS_MS } from "../config.ts";
 import { nonEmpty, SESSION_ID_SCHEMA, wholeNumber } from "./fields.ts";
+import { type ReplyField, turnOutputShape } from "./results.ts";
 
 /** A model name: no leading dash (it would read as a flag), no spaces. */
 const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
@@ -30,6 +31,9 @@ const COMMON_INPUT = {
   }).optional().describe(
     "Reasoning effort for this call only (model_reasoning_effort).",
   ),
+  background: z.boolean().optional().describe(
+    'Return at once with session_id and status "running" while Codex works; collect the reply later with codex_wait (codex_cancel stops it).',
+  ),
   timeout_ms: wholeNumber(
     "timeout_ms",
     TIMEOUT_BOUNDS_MS.min,
@@ -39,16 +43,6 @@ const COMMON_INPUT = {
     "Stop Codex after this many milliseconds (default from CODEX_PERSISTENT_MCP_TIMEOUT_MS, 30 min).",
   ),
 };
-
-const USAGE_OUTPUT = z.object({
-  input_tokens: z.number(),
-  cached_input_tokens: z.number().optional(),
-  cache_write_input_tokens: z.number().optional(),
-  output_tokens: z.number(),
-  reasoning_output_tokens: z.number().optional(),
-}).optional().describe(
-  "Token usage as Codex reports it (newer Codex versions report the running total of the session).",
-);
 
 /** Input fields every tool shares, as parsed. */
 export type CommonInput = z.infer<z.ZodObject<typeof COMMON_INPUT>>;
@@ -64,21 +58,11 @@ export interface ToolDefinition {
   /** zod shape of the input. */
   inputShape: z.ZodRawShape;
   /** The output field that carries Codex's reply. */
-  replyField: "reply" | "critique" | "review";
+  replyField: ReplyField;
   /** zod shape of the structured output. */
   outputShape: z.ZodRawShape;
   /** The prompt text (before the origin header) for parsed input. */
   buildPrompt(input: Record<string, unknown>): string;
-}
-
-function outputShape(replyField: ToolDefinition["replyField"]): z.ZodRawShape {
-  return {
-    session_id: z.string().describe(
-      "The Codex session; pass it back to continue, or run `codex resume <session_id>`.",
-    ),
-    [replyField]: z.string().describe("Codex's final message of this turn."),
-    usage: USAGE_OUTPUT,
-  };
 }
 
 /**
@@ -114,7 +98,7 @@ const chat: ToolDefinition = {
     prompt: nonEmpty("prompt").describe("The message for Codex."),
   },
   replyField: "reply",
-  outputShape: outputShape("reply"),
+  outputShape: turnOutputShape("reply"),
   buildPrompt: (input) => String(input.prompt),
 };
 
@@ -132,7 +116,7 @@ const plan: ToolDefinition = {
     ),
   },
   replyField: "critique",
-  outputShape: outputShape("critique"),
+  outputShape: turnOutputShape("critique"),
   buildPrompt: sectionedPrompt(
     "Plan critique",
     "Critique the draft plan below against the requirements: point out gaps, risks, open questions, and the tests it is missing.",
@@ -158,7 +142,7 @@ const review: ToolDefinition = {
     open_questions: z.string().optional().describe("What is still unsure."),
   },
   replyField: "review",
-  outputShape: outputShape("review"),
+  outputShape: turnOutputShape("review"),
   buildPrompt: sectionedPrompt(
     "Change review",
     "Review this change before it is called done: correctness, risks, missing tests, and anything left unfinished.",

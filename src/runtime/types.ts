@@ -1,8 +1,11 @@
 /**
- * The one seam between runtimes: the contract that `process.deno.ts` and its
- * twin `process.node.ts` both implement (the npm build, scripts/build_npm.ts,
- * swaps one for the other). Only starting a process differs between Deno and
- * Node; everything built on it (process trees, files) is shared.
+ * The one seam between runtimes: the contract that each `*.deno.ts` file here
+ * and its `*.node.ts` twin implement (the npm build, scripts/build_npm.ts,
+ * swaps one for the other). What differs: starting a process, and the file
+ * calls the session store makes thousands of times (`node:fs` under Deno
+ * costs 2.4 times `Deno.statSync`, and its first `open` about a millisecond).
+ * Everything else (process trees, other file access) is shared code on
+ * `node:` modules.
  *
  * @module
  */
@@ -66,3 +69,36 @@ export class ExecutableNotFoundError extends Error {
     this.command = command;
   }
 }
+
+/** What `stat` says of an existing path. */
+export interface PathInfo {
+  /** Whether it is a directory. */
+  isDirectory: boolean;
+  /** Size in bytes. */
+  size: number;
+  /** Last modification, in ms since the epoch. */
+  mtimeMs: number;
+}
+
+/** `stat` without a promise, or `undefined` when the path is gone. */
+export type StatFileSync = (path: string) => PathInfo | undefined;
+
+/**
+ * The names in a directory; empty when it does not exist or is not a
+ * directory.
+ */
+export type ListDirectorySync = (path: string) => string[];
+
+/** A file opened for reading, read in chunks at given positions. */
+export interface ReadableFile {
+  /**
+   * Reads into `buffer` at byte `position`; resolves with the byte count, or
+   * `null` at the end.
+   */
+  read(buffer: Uint8Array, position: number): Promise<number | null>;
+  /** Closes the file. */
+  close(): Promise<void>;
+}
+
+/** Opens a file for chunked reading. */
+export type OpenFile = (path: string) => Promise<ReadableFile>;

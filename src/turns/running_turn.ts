@@ -1,14 +1,19 @@
 /**
- * One turn the server has accepted: queued or running, until it settles.
- * What a caller holds to follow it (progress), await it, or stop it.
+ * One turn the server has accepted: queued, running, then settled until its
+ * result is collected. What a caller holds to follow it (progress), await
+ * it, or stop it.
  *
  * @module
  */
 
 import type { TurnResult } from "../codex/verdict.ts";
+import { CodexError } from "../errors.ts";
 
 /** Where a turn is in its life. */
 export type TurnPhase = "queued" | "running" | "completed" | "failed";
+
+/** How a settled turn ended. */
+export type TurnOutcome = { result: TurnResult } | { error: unknown };
 
 /**
  * A turn the service has accepted. Its session id is known from the start
@@ -18,7 +23,8 @@ export type TurnPhase = "queued" | "running" | "completed" | "failed";
  * ```ts
  * import { RunningTurn } from "./running_turn.ts";
  * const turn = new RunningTurn("codex_chat", undefined);
- * turn.subscribe((message) => console.log(message));
+ * turn.report("Queued");
+ * turn.subscribe((message) => console.log(message)); // "Queued", then more
  * turn.report("Starting Codex");
  * turn.latestProgress; // "Starting Codex"
  * ```
@@ -30,12 +36,18 @@ export class RunningTurn {
   readonly acceptedAt: number = Date.now();
   /** Aborted by {@linkcode RunningTurn.stop}; the backends watch it. */
   readonly signal: AbortSignal;
+  /** Settles with the session id once known (undefined: it never was). */
+  readonly named: Promise<string | undefined>;
   #sessionId?: string;
   #phase: TurnPhase = "queued";
   #latestProgress?: string;
+  #outcome?: TurnOutcome;
+  #settledAt?: number;
+  #collected = false;
   readonly #stopper = new AbortController();
   readonly #listeners = new Set<(message: string) => void>();
   #settled?: Promise<TurnResult>;
+  #resolveNamed!: (sessionId: string | undefined) => void;
 
   /** Creates the handle of a turn on `sessionId` (undefined: a new session). */
   constructor(tool: string, sessionId: string | undefined) {
@@ -43,6 +55,8 @@ export class RunningTurn {
     // Codex prints ids in lower case; a caller may not.
     this.#sessionId = sessionId?.toLowerCase();
     this.signal = this.#stopper.signal;
+    this.named = new Promise((resolve) => this.#resolveNamed = resolve);
+    if (this.#sessionId !== undefined) this.#resolveNamed(this.#sessionId);
   }
 
   /** The session, once known. */
@@ -60,6 +74,21 @@ export class RunningTurn {
     return this.#latestProgress;
   }
 
+  /** How it ended, once it has. */
+  get outcome(): TurnOutcome | undefined {
+    return this.#outcome;
+  }
+
+  /** When it settled (ms since the epoch), once it has. */
+  get settledAt(): number | undefined {
+    return this.#settledAt;
+  }
+
+  /** Whether a caller has been given its result. */
+  get collected(): boolean {
+    return this.#collected;
+  }
+
   /** Settles with the turn's result or its {@linkcode CodexError}. */
   get result(): Promise<TurnResult> {
     if (this.#settled === undefined) {
@@ -68,15 +97,52 @@ export class RunningTurn {
     return this.#settled;
   }
 
-  /** Calls `listener` with every progress line until the returned function is called. */
+  /**
+   * Calls `listener` with the latest progress line, if any, then every new
+   * one until the returned function is called.
+   */
   subscribe(listener: (message: string) => void): () => void {
+    if (this.#latestProgress !== undefined) listener(this.#latestProgress);
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  /** Stops the turn: a queued turn never starts, a running one is ended. */
-  stop(): void {
-    this.#stopper.abort();
+  /**
+   * Waits until the turn settles (true), `ms` pass (false; `undefined`:
+   * no limit), or `signal` aborts (false). Never stops the turn.
+   */
+  async settledWithin(ms?: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.#outcome !== undefined) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    const givenUp = new Promise<false>((resolve) => {
+      if (ms !== undefined) timer = setTimeout(() => resolve(false), ms);
+      onAbort = () => resolve(false);
+      signal?.addEventListener("abort", onAbort);
+      if (signal?.aborted) resolve(false);
+    });
+    try {
+      return await Promise.race([
+        this.result.then(() => true, () => true),
+        givenUp,
+      ]);
+    } finally {
+      clearTimeout(timer);
+      if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /**
+   * Stops the turn: a queued turn never starts, a running one is ended.
+   * `why` ends up in its error ("Codex was stopped after 812 ms: why").
+   */
+  stop(why = "the client cancelled the call"): void {
+    this.#stopper.abort(why);
+  }
+
+  /** Marks the result as handed to a caller. */
+  collect(): void {
+    this.#collected = true;
   }
 
   /** Records a progress line and passes it to every listener. */
@@ -86,8 +152,9 @@ export class RunningTurn {
   }
 
   /** Records the session id Codex gave the thread. */
-  named(sessionId: string): void {
+  nameSession(sessionId: string): void {
     this.#sessionId ??= sessionId;
+    this.#resolveNamed(this.#sessionId);
   }
 
   /** Records that Codex is running the turn now. */
@@ -99,15 +166,26 @@ export class RunningTurn {
   settleWith(work: Promise<TurnResult>): void {
     this.#settled = work.then(
       (result) => {
-        this.#phase = "completed";
+        this.nameSession(result.sessionId);
+        this.#end("completed", { result });
         return result;
       },
       (error) => {
-        this.#phase = "failed";
+        if (error instanceof CodexError && error.sessionId !== undefined) {
+          this.nameSession(error.sessionId);
+        }
+        this.#resolveNamed(this.#sessionId);
+        this.#end("failed", { error });
         throw error;
       },
     );
-    // A turn nobody awaits (shutdown) must not become an unhandled rejection.
+    // A turn nobody awaits (background, shutdown) is no unhandled rejection.
     this.#settled.catch(() => {});
+  }
+
+  #end(phase: TurnPhase, outcome: TurnOutcome): void {
+    this.#phase = phase;
+    this.#outcome = outcome;
+    this.#settledAt = Date.now();
   }
 }

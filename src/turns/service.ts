@@ -72,7 +72,11 @@ export class TurnService {
   readonly #appServer?: AppServerBackend;
   readonly #sessions = new SessionQueue();
   readonly #limiter: Limiter;
-  /** Every turn accepted and not yet settled, in arrival order. */
+  /**
+   * Every turn accepted and not yet collected, in arrival order: queued,
+   * running, and settled ones whose result no caller has had yet (kept for
+   * `codex_wait`, within the retention bounds).
+   */
   readonly #turns = new Set<RunningTurn>();
   #closing?: Promise<void>;
 
@@ -98,15 +102,10 @@ export class TurnService {
    * Accepts a call: the turn is queued behind earlier calls on its session
    * (in arrival order: queued here, before any await) and runs when its
    * turn comes. Failures settle `result`; they never throw here.
-   * `onProgress` hears every progress line, from the first.
    */
-  start(
-    call: TurnCall,
-    onProgress?: (message: string) => void,
-  ): RunningTurn {
+  start(call: TurnCall): RunningTurn {
     const turn = new RunningTurn(call.tool, call.sessionId);
-    if (onProgress !== undefined) turn.subscribe(onProgress);
-    if (this.#closing !== undefined) turn.stop();
+    if (this.#closing !== undefined) turn.stop("the server is shutting down");
     this.#turns.add(turn);
     const sessionId = call.sessionId;
     if (sessionId !== undefined && this.#sessions.busy(sessionId)) {
@@ -116,19 +115,60 @@ export class TurnService {
       ? this.#run(turn, call)
       : this.#sessions.run(sessionId, () => this.#run(turn, call));
     turn.settleWith(work);
-    turn.result.catch(() => {}).finally(() => this.#turns.delete(turn));
+    turn.result.catch(() => {}).finally(() => this.#retain(turn));
     return turn;
   }
 
-  /** The unsettled turns on a session (queued or running), oldest first. */
+  /**
+   * The turns of a session that a caller has not had the result of yet:
+   * queued, running, or settled and kept; oldest first.
+   */
   turnsOf(sessionId: string): RunningTurn[] {
+    this.#prune();
     const id = sessionId.toLowerCase();
     return [...this.#turns].filter((turn) => turn.sessionId === id);
   }
 
-  /** Every unsettled turn, oldest first. */
-  get turns(): readonly RunningTurn[] {
-    return [...this.#turns];
+  /** Whether a turn is queued or running on the session. */
+  busy(sessionId: string): boolean {
+    return this.turnsOf(sessionId).some((turn) => turn.outcome === undefined);
+  }
+
+  /**
+   * Stops every queued and running turn of a session, with `why` in their
+   * errors; the turns stopped (none when the session is idle).
+   */
+  cancel(sessionId: string, why: string): RunningTurn[] {
+    const stopped = this.turnsOf(sessionId).filter((turn) =>
+      turn.outcome === undefined
+    );
+    for (const turn of stopped) turn.stop(why);
+    return stopped;
+  }
+
+  /** Records that a caller has the turn's result: it is no longer kept. */
+  collect(turn: RunningTurn): void {
+    turn.collect();
+    this.#turns.delete(turn);
+  }
+
+  /** A settled turn stays until collected, within the retention bounds. */
+  #retain(turn: RunningTurn): void {
+    if (turn.collected) this.#turns.delete(turn);
+    this.#prune();
+  }
+
+  /** Drops kept results past their time, then the oldest past the count. */
+  #prune(): void {
+    const settled = [...this.#turns].filter((turn) =>
+      turn.settledAt !== undefined
+    );
+    const expired = Date.now() - this.#config.resultRetentionMs;
+    const excess = settled.length - this.#config.maxRetainedResults;
+    settled.sort((a, b) => a.settledAt! - b.settledAt!);
+    settled.forEach((turn, index) => {
+      if (index < excess || turn.settledAt! < expired) this.#turns.delete(turn);
+    });
   }
 
   /**
@@ -139,7 +179,7 @@ export class TurnService {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       const turns = [...this.#turns];
-      for (const turn of turns) turn.stop();
+      for (const turn of turns) turn.stop("the server is shutting down");
       await Promise.all(turns.map((turn) => turn.result.catch(() => {})));
       await this.#appServer?.closeAll();
     })();
@@ -176,7 +216,9 @@ export class TurnService {
         idleTimeoutMs: this.#config.idleTimeoutMs,
         signal: turn.signal,
         onEvent: (event) => {
-          if (event.type === "thread.started") turn.named(event.thread_id);
+          if (event.type === "thread.started") {
+            turn.nameSession(event.thread_id);
+          }
           const message = describeEvent(event);
           if (message === undefined) return;
           turn.report(message);

@@ -36,8 +36,14 @@ export function codexBin(version: string): string {
 /** The repository's mod.ts, absolute. */
 export const MOD_TS = `${REPO_ROOT}mod.ts`;
 
-/** A fresh CODEX_HOME whose config sends every request to `baseUrl`. */
-export async function makeCodexHome(baseUrl: string): Promise<string> {
+/**
+ * A fresh CODEX_HOME whose config sends every request to `baseUrl`;
+ * `moreToml` is appended to its config.toml.
+ */
+export async function makeCodexHome(
+  baseUrl: string,
+  moreToml = "",
+): Promise<string> {
   const home = await Deno.makeTempDir({ prefix: "codex-home-" });
   await Deno.writeTextFile(
     `${home}/config.toml`,
@@ -51,7 +57,7 @@ wire_api = "responses"
 request_max_retries = 0
 stream_max_retries = 0
 stream_idle_timeout_ms = 120000
-`,
+${moreToml}`,
   );
   return home;
 }

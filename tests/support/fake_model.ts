@@ -26,6 +26,8 @@ export interface RecordedRequest {
   developerMessages: string[];
   startedAt: number;
   endedAt?: number;
+  /** Codex closed the connection before the response was complete. */
+  dropped?: boolean;
 }
 
 /** A running fake model. */
@@ -46,8 +48,19 @@ interface InputItem {
   output?: unknown;
 }
 
+/** Waits `ms`, or less when `signal` aborts (Codex went away). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** The token usage of every response. */
-const USAGE = {
+export const USAGE = {
   input_tokens: 11,
   input_tokens_details: null,
   output_tokens: 7,
@@ -99,7 +112,8 @@ function directive(text: string, name: string): string | undefined {
   return match[1] ?? "";
 }
 
-function sse(type: string, data: unknown): string {
+/** One server-sent event of the Responses API. */
+export function sse(type: string, data: unknown): string {
   return `event: ${type}\ndata: ${
     JSON.stringify({ type, ...data as object })
   }\n\n`;
@@ -163,13 +177,20 @@ export function startFakeModel(): FakeModel {
       const streamMs = directive(last, "FAKE_STREAM_MS");
 
       const encoder = new TextEncoder();
+      // Aborted when Codex closes the connection before the response ends.
+      const gone = new AbortController();
       const stream = new ReadableStream<Uint8Array>({
+        cancel() {
+          record.dropped = true;
+          record.endedAt ??= Date.now();
+          gone.abort();
+        },
         async start(controller) {
           const send = (type: string, data: unknown): void =>
             controller.enqueue(encoder.encode(sse(type, data)));
           try {
             send("response.created", { response: { id } });
-            if (sleepMs > 0) await new Promise((r) => setTimeout(r, sleepMs));
+            if (sleepMs > 0) await sleep(sleepMs, gone.signal);
             if (wantsShell) {
               send("response.output_item.done", {
                 item: shellCall(body.tools ?? [], `call_${counter}`),

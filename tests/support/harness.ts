@@ -183,15 +183,15 @@ export async function startHarness(
 
 /** Polls until `check` holds or `ms` pass; returns whether it held. */
 export async function eventually(
-  check: () => boolean,
+  check: () => boolean | Promise<boolean>,
   ms: number,
 ): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (check()) return true;
+    if (await check()) return true;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return check();
+  return await check();
 }
 
 /** Options for end-to-end `Deno.test`s: the SDK keeps timers we do not own. */
