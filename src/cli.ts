@@ -31,6 +31,7 @@ Environment:
   CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS  app-server: release a session this long after its last call (default: 30000)
   CODEX_PERSISTENT_MCP_APP_SERVER_MAX_WARM app-server: at most this many warm sessions (default: 4)
   CODEX_PERSISTENT_MCP_CACHE_DIR         cache of codex_sessions (default: ~/.cache/codex-persistent-mcp)
+  CODEX_PERSISTENT_MCP_MAX_SANDBOX       the most a call's sandbox may ask for (default: workspace-write)
   CODEX_PERSISTENT_MCP_HANDOFF_MS        a turn call still running after this long returns "running" (default: unset)
   CODEX_PERSISTENT_MCP_RESULT_RETENTION_MS  keep uncollected results this long (default: 3600000)
   CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS keep at most this many uncollected results (default: 64)

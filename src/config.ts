@@ -4,6 +4,7 @@
  * @module
  */
 
+import { SANDBOX_MODES, type SandboxMode } from "./codex/args.ts";
 import { codexHomeFrom } from "./codex/store.ts";
 
 /** The server's settings. */
@@ -46,6 +47,11 @@ export interface Config {
   resultRetentionMs: number;
   /** At most this many uncollected results are kept (`CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS`). */
   maxRetainedResults: number;
+  /**
+   * The most a call may ask for with `sandbox` (`CODEX_PERSISTENT_MCP_MAX_SANDBOX`,
+   * default `workspace-write`); above it a call is refused before Codex runs.
+   */
+  maxSandbox: SandboxMode;
 }
 
 /** Bounds of `timeout_ms`, per call and as the default. */
@@ -138,6 +144,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `CODEX_PERSISTENT_MCP_BACKEND=${backend} is not valid: use app-server or exec (default app-server).`,
     );
   }
+  const maxSandbox = env.CODEX_PERSISTENT_MCP_MAX_SANDBOX?.trim() ||
+    "workspace-write";
+  if (!(SANDBOX_MODES as readonly string[]).includes(maxSandbox)) {
+    throw new Error(
+      `CODEX_PERSISTENT_MCP_MAX_SANDBOX=${maxSandbox} is not valid: use ${
+        SANDBOX_MODES.join(", ")
+      } (default workspace-write).`,
+    );
+  }
   const cacheDir = env.CODEX_PERSISTENT_MCP_CACHE_DIR?.trim() ||
     `${
       env.XDG_CACHE_HOME?.trim() || `${env.HOME ?? "."}/.cache`
@@ -159,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     handoffMs: optionalNumber("CODEX_PERSISTENT_MCP_HANDOFF_MS"),
     resultRetentionMs: number("CODEX_PERSISTENT_MCP_RESULT_RETENTION_MS"),
     maxRetainedResults: number("CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS"),
+    maxSandbox: maxSandbox as SandboxMode,
   };
 }
 

@@ -8,6 +8,9 @@
 /** Why a call failed. */
 export type CodexErrorKind =
   | "bad_input"
+  | "not_allowed"
+  | "not_supported"
+  | "reply_not_json"
   | "unknown_session"
   | "session_mismatch"
   | "codex_missing"

@@ -30,3 +30,22 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
+
+/**
+ * `JSON.parse`, or `undefined` for text that is not JSON (a line Codex cut
+ * short, a file someone else wrote).
+ *
+ * @example
+ * ```ts
+ * import { parseJson } from "./json.ts";
+ * parseJson('{"a":1}'); // { a: 1 }
+ * parseJson("{cut"); // undefined
+ * ```
+ */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -159,7 +159,7 @@ for (const target of TARGETS) {
         "/nonexistent/bin/codex",
       );
       const { tools } = await h.server.client.listTools();
-      assertEquals(tools.length, 9);
+      assertEquals(tools.length, 10);
     },
     {
       CODEX_BIN: "/nonexistent/bin/codex",

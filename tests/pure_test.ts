@@ -128,3 +128,56 @@ Deno.test("Limiter never runs more than its maximum at once", async () => {
   assertEquals(peak, 2);
   assertEquals(limiter.running, 0);
 });
+
+Deno.test("buildExecArgs binds every value to its flag, puts flags before the subcommand, and keeps the prompt off argv", () => {
+  const base = { cwd: "/repo" };
+  assertEquals(
+    buildExecArgs({
+      ...base,
+      sessionId: "s1",
+      sandbox: "workspace-write",
+      images: ["/a.png", "/b.png"],
+      outputSchemaFile: "/tmp/x/schema.json",
+    }),
+    [
+      "exec",
+      "--skip-git-repo-check",
+      "--json",
+      "-C",
+      "/repo",
+      "-c",
+      'sandbox_mode="workspace-write"',
+      "--image=/a.png",
+      "--image=/b.png",
+      "--output-schema=/tmp/x/schema.json",
+      "resume",
+      "s1",
+      "-",
+    ],
+  );
+  assertEquals(
+    buildExecArgs({ ...base, review: { type: "uncommitted" } }).slice(5),
+    ["review", "--uncommitted"],
+  );
+  assertEquals(
+    buildExecArgs({
+      ...base,
+      review: { type: "commit", sha: "abc123", title: "Fix it" },
+    }).slice(5),
+    ["review", "--commit=abc123", "--title=Fix it"],
+  );
+  assertEquals(
+    buildExecArgs({ ...base, review: { type: "base_branch", branch: "main" } })
+      .slice(5),
+    ["review", "--base=main"],
+  );
+  assertEquals(
+    buildExecArgs({ ...base, sessionId: "s1", fork: true }).slice(5),
+    ["fork", "s1", "-"],
+  );
+  assertEquals(
+    buildExecArgs({ ...base, sessionId: "s1", fork: true, withoutPrompt: true })
+      .slice(5),
+    ["fork", "s1"],
+  );
+});

@@ -28,6 +28,7 @@ for (const target of TARGETS) {
         [
           "codex_cancel",
           "codex_chat",
+          "codex_fork",
           "codex_guard_final",
           "codex_guard_plan",
           "codex_plan",
@@ -65,8 +66,9 @@ for (const target of TARGETS) {
         codex_chat: [["prompt"], "reply"],
         codex_plan: [["plan", "requirements"], "critique"],
         codex_guard_plan: [["plan", "requirements"], "critique"],
-        codex_review: [["change_summary"], "review"],
-        codex_guard_final: [["change_summary"], "review"],
+        codex_review: [[], "review"],
+        codex_guard_final: [[], "review"],
+        codex_fork: [["session_id"], "reply"],
       };
       for (const [name, [required, replyField]] of Object.entries(expected)) {
         const tool = byName.get(name)!;
@@ -79,6 +81,9 @@ for (const target of TARGETS) {
             "reasoning_effort",
             "timeout_ms",
             "background",
+            "sandbox",
+            "images",
+            "output_schema",
           ]
         ) {
           assert(

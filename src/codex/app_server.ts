@@ -18,8 +18,10 @@ import { TextLineStream } from "../text_line_stream.ts";
 import {
   type AppServerNotification,
   parseAppServerLine,
+  userAgentOf,
 } from "./app_server_protocol.ts";
 import { readStderrTail } from "./process_exit.ts";
+import { parseCodexVersion } from "./version.ts";
 
 /** An error answer to a request, or a request that got none. */
 export class AppServerRequestError extends Error {
@@ -75,6 +77,7 @@ export class AppServerConnection {
   readonly #listeners = new Set<(n: AppServerNotification) => void>();
   #nextId = 1;
   #alive = true;
+  #version?: string;
 
   private constructor(child: ChildProcess, requestTimeoutMs: number) {
     this.#child = child;
@@ -99,19 +102,25 @@ export class AppServerConnection {
     );
     const connection = new AppServerConnection(child, options.requestTimeoutMs);
     try {
-      await connection.request("initialize", {
+      const initialized = await connection.request("initialize", {
         clientInfo: {
           name: options.clientName,
           title: null,
           version: options.clientVersion,
         },
       });
+      connection.#version = parseCodexVersion(userAgentOf(initialized) ?? "");
       await connection.#send({ method: "initialized" });
     } catch (error) {
       connection.kill();
       throw error;
     }
     return connection;
+  }
+
+  /** The Codex version, from the user agent it answered `initialize` with. */
+  get version(): string | undefined {
+    return this.#version;
   }
 
   /** Whether the process is still running. */

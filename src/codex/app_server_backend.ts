@@ -21,6 +21,7 @@ import { threadIdOf } from "./app_server_protocol.ts";
 import { runAppServerTurn } from "./app_server_turn.ts";
 import { findRolloutFile } from "./store.ts";
 import type { TurnRequest } from "./turn_request.ts";
+import { APP_SERVER_OUTPUT_SCHEMA_SINCE, versionAtLeast } from "./version.ts";
 import { throwIfCancelled, type TurnResult } from "./verdict.ts";
 
 /**
@@ -55,6 +56,8 @@ interface WarmSession {
   /** Per-turn overrides stick to an app-server thread: what this one has. */
   model?: string;
   effort?: string;
+  sandbox?: string;
+  outputSchema: boolean;
   /** The session's rollout file and its size after our last turn. */
   rollout?: { path: string; size?: number };
   releaseTimer: ReturnType<typeof setTimeout>;
@@ -120,7 +123,7 @@ export class AppServerBackend {
     request: TurnRequest,
   ): Promise<{ connection: AppServerConnection; threadId: string }> {
     const sessionId = request.sessionId;
-    if (sessionId !== undefined) {
+    if (sessionId !== undefined && !request.fork) {
       const warm = await this.#takeWarm(sessionId, request);
       if (warm !== undefined) return { connection: warm, threadId: sessionId };
     }
@@ -141,28 +144,35 @@ export class AppServerBackend {
         `codex app-server did not start: ${(error as Error).message}`,
       );
     }
+    if (
+      request.outputSchema !== undefined &&
+      !versionAtLeast(connection.version, APP_SERVER_OUTPUT_SCHEMA_SINCE)
+    ) {
+      await connection.close();
+      throw new AppServerUnavailableError(
+        `the app-server of Codex ${connection.version} takes no output schema (${APP_SERVER_OUTPUT_SCHEMA_SINCE} does)`,
+      );
+    }
     const threadParams = {
       approvalPolicy: "never",
-      sandbox: await this.#sandboxMode(),
+      sandbox: request.sandbox ?? await this.#sandboxMode(),
     };
     try {
-      const loaded = threadIdOf(
-        await connection.request(
-          sessionId === undefined ? "thread/start" : "thread/resume",
-          sessionId === undefined
-            ? {
-              ...threadParams,
-              cwd: request.cwd,
-              // Keeps the first message, the picker's preview, header-free.
-              developerInstructions: originInstructions(request.origin),
-            }
-            : { ...threadParams, threadId: sessionId },
-        ),
-      );
+      const [method, params] = sessionId === undefined
+        ? ["thread/start", {
+          ...threadParams,
+          cwd: request.cwd,
+          // Keeps the first message, the picker's preview, header-free.
+          developerInstructions: originInstructions(request.origin),
+        }]
+        : request.fork
+        ? ["thread/fork", { ...threadParams, threadId: sessionId }]
+        : ["thread/resume", { ...threadParams, threadId: sessionId }];
+      const loaded = threadIdOf(await connection.request(method, params));
       if (loaded === undefined) {
         throw new AppServerRequestError("the thread came back without an id");
       }
-      if (sessionId !== undefined && loaded !== sessionId) {
+      if (sessionId !== undefined && !request.fork && loaded !== sessionId) {
         throw new CodexError(
           "session_mismatch",
           `Codex did not resume session ${sessionId}: it loaded ${loaded} instead.`,
@@ -210,9 +220,13 @@ export class AppServerBackend {
     if (warm === undefined) return undefined;
     this.#warm.delete(sessionId);
     clearTimeout(warm.releaseTimer);
+    // A turn's overrides stick to the thread: a call without them must not
+    // inherit another call's model, effort, sandbox or output schema.
     const overridesFit =
       (request.model !== undefined || warm.model === undefined) &&
-      (request.reasoningEffort !== undefined || warm.effort === undefined);
+      (request.reasoningEffort !== undefined || warm.effort === undefined) &&
+      (request.sandbox !== undefined || warm.sandbox === undefined) &&
+      (request.outputSchema !== undefined || !warm.outputSchema);
     // A change of size means somebody else wrote to the session meanwhile.
     const untouched = warm.rollout !== undefined &&
       warm.rollout.path === request.rolloutPath &&
@@ -240,6 +254,8 @@ export class AppServerBackend {
       connection,
       model: request.model,
       effort: request.reasoningEffort,
+      sandbox: request.sandbox,
+      outputSchema: request.outputSchema !== undefined,
       rollout: path === undefined
         ? undefined
         : { path, size: (await pathInfo(path))?.size },

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { isRecord, stringOrUndefined } from "../json.ts";
+import { isRecord, parseJson, stringOrUndefined } from "../json.ts";
 
 const CHANGE_KINDS = ["add", "delete", "update"] as const;
 /** What items and turns share of their statuses. */
@@ -145,12 +145,7 @@ function oneOf<T extends string>(
  * ```
  */
 export function parseAppServerLine(line: string): AppServerMessage | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
+  const value = parseJson(line);
   if (!isRecord(value)) return undefined;
   const method = stringOrUndefined(value.method);
   const id = value.id;
@@ -332,4 +327,17 @@ export function turnIdOf(result: unknown): string | undefined {
   return isRecord(result) && isRecord(result.turn)
     ? stringOrUndefined(result.turn.id)
     : undefined;
+}
+
+/**
+ * `result.userAgent` of an `initialize` answer ("codex_cli_rs/0.77.0 (…)").
+ *
+ * @example
+ * ```ts
+ * import { userAgentOf } from "./app_server_protocol.ts";
+ * userAgentOf({ userAgent: "x/0.169.0" }); // "x/0.169.0"
+ * ```
+ */
+export function userAgentOf(result: unknown): string | undefined {
+  return isRecord(result) ? stringOrUndefined(result.userAgent) : undefined;
 }

@@ -7,6 +7,7 @@
  */
 
 import { withOriginHeader } from "../header.ts";
+import type { ReviewTarget, SandboxMode } from "./args.ts";
 import {
   type AppServerConnection,
   AppServerRequestError,
@@ -77,21 +78,7 @@ export async function runAppServerTurn(
   });
   try {
     const started = await connection.request(
-      "turn/start",
-      {
-        threadId,
-        input: [{
-          type: "text",
-          text: request.sessionId === undefined
-            ? request.prompt
-            : withOriginHeader(request.prompt, request.origin),
-        }],
-        cwd: request.cwd,
-        ...(request.model === undefined ? {} : { model: request.model }),
-        ...(request.reasoningEffort === undefined
-          ? {}
-          : { effort: request.reasoningEffort }),
-      },
+      ...startRequest(threadId, request),
     );
     turnId = turnIdOf(started);
     await done;
@@ -109,7 +96,8 @@ export async function runAppServerTurn(
     unsubscribe();
   }
   return await settleTurn(state, {
-    requestedSessionId: request.sessionId,
+    // A fork answers in a new session.
+    requestedSessionId: request.fork ? undefined : request.sessionId,
     limits: request,
     watchdog,
     describeEnd: async () => {
@@ -122,4 +110,72 @@ export async function runAppServerTurn(
       }`;
     },
   });
+}
+
+/**
+ * The request that starts the turn: `turn/start` with the prompt (and its
+ * images) and this turn's overrides, or `review/start` for a review.
+ */
+function startRequest(
+  threadId: string,
+  request: TurnRequest,
+): [method: string, params: Record<string, unknown>] {
+  if (request.review !== undefined) {
+    return ["review/start", {
+      threadId,
+      target: reviewTarget(request.review),
+      delivery: "inline",
+    }];
+  }
+  const text = request.sessionId === undefined
+    ? request.prompt
+    : withOriginHeader(request.prompt, request.origin);
+  return ["turn/start", {
+    threadId,
+    input: [
+      { type: "text", text },
+      ...(request.images ?? []).map((path) => ({ type: "localImage", path })),
+    ],
+    cwd: request.cwd,
+    ...(request.model === undefined ? {} : { model: request.model }),
+    ...(request.reasoningEffort === undefined
+      ? {}
+      : { effort: request.reasoningEffort }),
+    ...(request.sandbox === undefined
+      ? {}
+      : { sandboxPolicy: sandboxPolicy(request.sandbox) }),
+    ...(request.outputSchema === undefined
+      ? {}
+      : { outputSchema: request.outputSchema }),
+  }];
+}
+
+/** A sandbox mode as the app-server's `SandboxPolicy` (every field given). */
+function sandboxPolicy(mode: SandboxMode): Record<string, unknown> {
+  switch (mode) {
+    case "read-only":
+      return { type: "readOnly", networkAccess: false };
+    case "workspace-write":
+      return {
+        type: "workspaceWrite",
+        writableRoots: [],
+        networkAccess: false,
+        excludeTmpdirEnvVar: false,
+        excludeSlashTmp: false,
+      };
+    case "danger-full-access":
+      return { type: "dangerFullAccess" };
+  }
+}
+
+/** A review target as the app-server's `ReviewTarget`. */
+function reviewTarget(target: ReviewTarget): Record<string, unknown> {
+  switch (target.type) {
+    case "uncommitted":
+      return { type: "uncommittedChanges" };
+    case "base_branch":
+      return { type: "baseBranch", branch: target.branch };
+    case "commit":
+      return { type: "commit", sha: target.sha, title: target.title ?? null };
+  }
 }

@@ -1,5 +1,6 @@
 /**
- * Builds the argument vector for one `codex exec` turn. Pure.
+ * What a turn may ask of Codex beyond its prompt, and the argument vector of
+ * one `codex exec` turn. Pure.
  *
  * @module
  */
@@ -17,6 +18,22 @@ export const REASONING_EFFORTS = [
 /** One of {@linkcode REASONING_EFFORTS}. */
 export type ReasoningEffort = typeof REASONING_EFFORTS[number];
 
+/** Codex's sandbox modes, from the least to the most power. */
+export const SANDBOX_MODES = [
+  "read-only",
+  "workspace-write",
+  "danger-full-access",
+] as const;
+
+/** One of {@linkcode SANDBOX_MODES}. */
+export type SandboxMode = typeof SANDBOX_MODES[number];
+
+/** What Codex's built-in reviewer looks at. */
+export type ReviewTarget =
+  | { type: "uncommitted" }
+  | { type: "base_branch"; branch: string }
+  | { type: "commit"; sha: string; title?: string };
+
 /** What one turn needs on Codex's command line. */
 export interface ExecArgsRequest {
   /** The working directory Codex runs in (`-C`). */
@@ -27,12 +44,26 @@ export interface ExecArgsRequest {
   model?: string;
   /** Per-turn reasoning effort (`-c model_reasoning_effort=…`). */
   reasoningEffort?: ReasoningEffort;
+  /** Per-turn sandbox (`-c sandbox_mode=…`, which resume accepts too). */
+  sandbox?: SandboxMode;
+  /** Absolute paths of images for the prompt (`--image=…`, one each). */
+  images?: readonly string[];
+  /** A file holding the reply's JSON Schema (`--output-schema`). */
+  outputSchemaFile?: string;
+  /** Run Codex's reviewer on this target instead of a prompt (`review`). */
+  review?: ReviewTarget;
+  /** Start a new session that carries `sessionId`'s turns (`fork`). */
+  fork?: boolean;
+  /** Run no turn (a fork that only copies the session): no `-` prompt. */
+  withoutPrompt?: boolean;
 }
 
 /**
- * Returns the arguments after the executable. Every flag goes before `resume`
- * (0.77.0 rejects `--json` and `-C` after it, 0.169.0 rejects `-C`), and the
+ * Returns the arguments after the executable. Every flag goes before the
+ * subcommand (0.77.0 rejects `--json` and `-C` after `resume`, 0.169.0
+ * rejects `-C`), values are bound to their flags (`--image=/a.png`), and the
  * prompt is never an argument: the final `-` makes Codex read it from stdin.
+ * A review has no prompt: Codex writes its own.
  *
  * @example
  * ```ts
@@ -48,7 +79,33 @@ export function buildExecArgs(request: ExecArgsRequest): string[] {
   if (request.reasoningEffort !== undefined) {
     args.push("-c", `model_reasoning_effort="${request.reasoningEffort}"`);
   }
-  if (request.sessionId !== undefined) args.push("resume", request.sessionId);
-  args.push("-");
+  if (request.sandbox !== undefined) {
+    args.push("-c", `sandbox_mode="${request.sandbox}"`);
+  }
+  for (const image of request.images ?? []) args.push(`--image=${image}`);
+  if (request.outputSchemaFile !== undefined) {
+    args.push(`--output-schema=${request.outputSchemaFile}`);
+  }
+  if (request.review !== undefined) {
+    return [...args, "review", ...reviewArgs(request.review)];
+  }
+  if (request.sessionId !== undefined) {
+    args.push(request.fork ? "fork" : "resume", request.sessionId);
+  }
+  if (!request.withoutPrompt) args.push("-");
   return args;
+}
+
+function reviewArgs(target: ReviewTarget): string[] {
+  switch (target.type) {
+    case "uncommitted":
+      return ["--uncommitted"];
+    case "base_branch":
+      return [`--base=${target.branch}`];
+    case "commit":
+      return [
+        `--commit=${target.sha}`,
+        ...(target.title === undefined ? [] : [`--title=${target.title}`]),
+      ];
+  }
 }

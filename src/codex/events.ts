@@ -6,6 +6,8 @@
  * @module
  */
 
+import { parseJson } from "../json.ts";
+
 /** Token usage of a turn (0.77.0: this turn; 0.169.0: running thread total). */
 export interface Usage {
   input_tokens: number;
@@ -124,12 +126,7 @@ const EVENT_TYPES: ReadonlySet<string> = new Set([
  */
 export function parseEventLine(line: string): ThreadEvent | undefined {
   if (!line.startsWith("{")) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
+  const value = parseJson(line);
   if (
     typeof value !== "object" || value === null ||
     !EVENT_TYPES.has((value as { type?: unknown }).type as string)

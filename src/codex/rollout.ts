@@ -6,7 +6,8 @@
  */
 
 import { type OriginHeader, splitOriginHeader } from "../header.ts";
-import { isRecord, stringOrUndefined } from "../json.ts";
+import { isRecord, parseJson, stringOrUndefined } from "../json.ts";
+import type { ReviewOutput } from "./verdict.ts";
 
 /** One message of a conversation. */
 export interface ConversationMessage {
@@ -58,12 +59,7 @@ export function parseRolloutLine(
   if (!line.includes('"response_item"') || !line.includes('"message"')) {
     return undefined;
   }
-  let record: unknown;
-  try {
-    record = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
+  const record = parseJson(line);
   if (!isRecord(record) || record.type !== "response_item") return undefined;
   const payload = record.payload;
   if (!isRecord(payload) || payload.type !== "message") return undefined;
@@ -81,4 +77,58 @@ export function parseRolloutLine(
     text,
     timestamp: stringOrUndefined(record.timestamp),
   };
+}
+
+/**
+ * The structured review a rollout line records when Codex leaves review
+ * mode, or `undefined` for every other line. 0.77.0 writes an
+ * `exited_review_mode` event (`payload.review_output`), 0.169.0 an
+ * `ExitedReviewMode` item (`payload.item.review_output`).
+ *
+ * @example
+ * ```ts
+ * import { parseReviewOutputLine } from "./rollout.ts";
+ * parseReviewOutputLine(JSON.stringify({
+ *   type: "event_msg",
+ *   payload: { type: "exited_review_mode", review_output: { findings: [] } },
+ * }))?.findings; // []
+ * ```
+ */
+export function parseReviewOutputLine(line: string): ReviewOutput | undefined {
+  if (!line.includes('"review_output"')) return undefined;
+  const record = parseJson(line);
+  const payload = isRecord(record) && isRecord(record.payload)
+    ? record.payload
+    : {};
+  const output = isRecord(payload.review_output)
+    ? payload.review_output
+    : isRecord(payload.item) && isRecord(payload.item.review_output)
+    ? payload.item.review_output
+    : undefined;
+  if (output === undefined) return undefined;
+  const findings = Array.isArray(output.findings) ? output.findings : [];
+  return {
+    findings: findings.filter(isRecord).map((finding) => {
+      const location = isRecord(finding.code_location)
+        ? finding.code_location
+        : {};
+      const range = isRecord(location.line_range) ? location.line_range : {};
+      return {
+        title: stringOrUndefined(finding.title) ?? "",
+        body: stringOrUndefined(finding.body) ?? "",
+        priority: numberOrUndefined(finding.priority),
+        confidence: numberOrUndefined(finding.confidence_score),
+        file: stringOrUndefined(location.absolute_file_path),
+        lineStart: numberOrUndefined(range.start),
+        lineEnd: numberOrUndefined(range.end),
+      };
+    }),
+    overallCorrectness: stringOrUndefined(output.overall_correctness),
+    overallExplanation: stringOrUndefined(output.overall_explanation),
+    overallConfidence: numberOrUndefined(output.overall_confidence_score),
+  };
+}
+
+function numberOrUndefined(value: unknown): number | undefined {
+  return typeof value === "number" ? value : undefined;
 }

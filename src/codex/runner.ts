@@ -13,6 +13,7 @@ import {
   startProcess,
   terminateTree,
 } from "../runtime/process_tree.ts";
+import { writeTemporaryFile } from "../runtime/fs.ts";
 import { ExecutableNotFoundError } from "../runtime/types.ts";
 import { TextLineStream } from "../text_line_stream.ts";
 import { buildExecArgs } from "./args.ts";
@@ -48,11 +49,30 @@ import {
  */
 export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
   throwIfCancelled(request.signal, request.sessionId);
+  const schemaFile = request.outputSchema === undefined
+    ? undefined
+    : await writeTemporaryFile(
+      "output-schema.json",
+      JSON.stringify(request.outputSchema),
+    );
+  try {
+    return await runExec(request, schemaFile?.path);
+  } finally {
+    await schemaFile?.remove();
+  }
+}
+
+async function runExec(
+  request: TurnRequest,
+  outputSchemaFile: string | undefined,
+): Promise<TurnResult> {
+  // A fork without a prompt copies the session and runs no turn.
+  const withoutPrompt = request.fork === true && request.prompt === "";
   let child: ChildProcess;
   try {
     child = startProcess(
       request.codexBin,
-      buildExecArgs(request),
+      buildExecArgs({ ...request, outputSchemaFile, withoutPrompt }),
       { env: request.env },
       request.spawn,
     );
@@ -65,9 +85,12 @@ export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
   const watchdog = new TurnWatchdog(request, () => terminateTree(child));
   const state = newTurnState();
   const stderrTail = readStderrTail(child.stderr);
+  // A review has no prompt: Codex writes its own.
   const stdinWritten = writeAndClose(
     child.stdin,
-    withOriginHeader(request.prompt, request.origin),
+    request.review === undefined && !withoutPrompt
+      ? withOriginHeader(request.prompt, request.origin)
+      : "",
   );
   try {
     const lines = child.stdout
@@ -86,8 +109,12 @@ export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
     // Codex may leave orphans in sessions of their own (shell snapshots).
     child.killTree("SIGKILL");
     await stdinWritten;
+    if (withoutPrompt && exit.code === 0 && state.threadId !== undefined) {
+      return { sessionId: state.threadId, reply: "" };
+    }
     return await settleTurn(state, {
-      requestedSessionId: request.sessionId,
+      // A fork answers in a new session.
+      requestedSessionId: request.fork ? undefined : request.sessionId,
       limits: request,
       watchdog,
       describeEnd: async () => describeExit(exit, await stderrTail),

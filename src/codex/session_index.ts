@@ -11,7 +11,7 @@
  */
 
 import { splitOriginHeader } from "../header.ts";
-import { isRecord } from "../json.ts";
+import { isRecord, parseJson } from "../json.ts";
 import {
   readTextFileIfExists,
   statFileSync,
@@ -153,12 +153,8 @@ export class SessionIndex {
     this.#cache = new Map();
     if (this.#cachePath === undefined) return this.#cache;
     const text = await readTextFileIfExists(this.#cachePath);
-    let data: unknown;
-    try {
-      data = text === undefined ? undefined : JSON.parse(text);
-    } catch {
-      // A damaged cache is rebuilt from Codex's files.
-    }
+    // A damaged cache is rebuilt from Codex's files.
+    const data = text === undefined ? undefined : parseJson(text);
     if (
       isRecord(data) && data.format === CACHE_FORMAT &&
       data.codexHome === this.#codexHome && isRecord(data.entries)

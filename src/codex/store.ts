@@ -7,9 +7,14 @@
 
 import { type OriginHeader, withOriginHeader } from "../header.ts";
 import { linesBackward, linesForward } from "../file_lines.ts";
-import { isRecord, stringOrUndefined } from "../json.ts";
+import { isRecord, parseJson, stringOrUndefined } from "../json.ts";
 import { listDirectory, openFile } from "../runtime/fs.ts";
-import { type ConversationMessage, parseRolloutLine } from "./rollout.ts";
+import {
+  type ConversationMessage,
+  parseReviewOutputLine,
+  parseRolloutLine,
+} from "./rollout.ts";
+import type { ReviewOutput } from "./verdict.ts";
 
 /** Codex's home: `CODEX_HOME`, else `~/.codex`. */
 export function codexHomeFrom(env: {
@@ -96,12 +101,7 @@ export async function readSessionMeta(
     first = line.text;
     break;
   }
-  let record: unknown;
-  try {
-    record = first === undefined ? undefined : JSON.parse(first);
-  } catch {
-    return undefined;
-  }
+  const record = first === undefined ? undefined : parseJson(first);
   if (!isRecord(record) || record.type !== "session_meta") return undefined;
   const payload = isRecord(record.payload) ? record.payload : {};
   if (typeof payload.id !== "string") return undefined;
@@ -293,4 +293,30 @@ async function allDayDirs(sessionsDir: string): Promise<string[]> {
 
 async function listDirDescending(dir: string): Promise<string[]> {
   return (await listDirectory(dir)).sort().reverse();
+}
+
+/**
+ * The structured review of the session's last review turn, read backwards
+ * from the end of its rollout file.
+ *
+ * @example
+ * ```ts ignore
+ * import { readReviewOutput } from "./store.ts";
+ * (await readReviewOutput("/path/rollout.jsonl"))?.findings.length; // 1
+ * ```
+ */
+export async function readReviewOutput(
+  path: string,
+  size: number,
+): Promise<ReviewOutput | undefined> {
+  const file = await openFile(path);
+  try {
+    for await (const { text } of linesBackward(file, size)) {
+      const review = parseReviewOutputLine(text);
+      if (review !== undefined) return review;
+    }
+    return undefined;
+  } finally {
+    await file.close();
+  }
 }

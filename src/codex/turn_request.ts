@@ -11,11 +11,14 @@ import type { ThreadEvent } from "./events.ts";
 import type { TurnLimits } from "./verdict.ts";
 
 /** Everything one turn needs. */
-export interface TurnRequest extends ExecArgsRequest, TurnLimits {
+export interface TurnRequest
+  extends Omit<ExecArgsRequest, "outputSchemaFile">, TurnLimits {
   /** The Codex executable (a path, or a name looked up on PATH). */
   codexBin: string;
-  /** The prompt, without the origin header. */
+  /** The prompt, without the origin header (unused by a review). */
   prompt: string;
+  /** A JSON Schema the reply must follow. */
+  outputSchema?: Record<string, unknown>;
   /** Who sent it; each backend records it where Codex keeps it best. */
   origin: OriginHeader;
   /** The resumed session's rollout file, found once by the caller. */

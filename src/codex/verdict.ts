@@ -17,6 +17,31 @@ export interface TurnResult {
   reply: string;
   /** Token usage as Codex reports it. */
   usage?: Usage;
+  /** The reply parsed as JSON (a turn with an output schema). */
+  parsed?: unknown;
+  /** Codex's structured review (a review turn). */
+  review?: ReviewOutput;
+  /** The session this one was forked from (a fork). */
+  forkedFrom?: string;
+}
+
+/** One finding of Codex's reviewer. */
+export interface ReviewFinding {
+  title: string;
+  body: string;
+  priority?: number;
+  confidence?: number;
+  file?: string;
+  lineStart?: number;
+  lineEnd?: number;
+}
+
+/** What Codex's reviewer concluded, as its rollout records it. */
+export interface ReviewOutput {
+  findings: ReviewFinding[];
+  overallCorrectness?: string;
+  overallExplanation?: string;
+  overallConfidence?: number;
 }
 
 /** Which limit ended a turn early. */

@@ -7,6 +7,7 @@
 
 import type { z } from "zod";
 import { CodexError } from "../errors.ts";
+import { parseJson } from "../json.ts";
 
 /**
  * Encodes a position as a cursor string.
@@ -42,9 +43,9 @@ export function decodeCursor<T>(
   let value: unknown;
   try {
     const bytes = Uint8Array.from(atob(cursor), (char) => char.charCodeAt(0));
-    value = JSON.parse(new TextDecoder().decode(bytes));
+    value = parseJson(new TextDecoder().decode(bytes));
   } catch {
-    // Not ours: reported below.
+    // Not base64: reported below.
   }
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;

@@ -56,7 +56,64 @@ export function turnOutputShape(replyField: ReplyField): z.ZodRawShape {
     latest_progress: z.string().optional().describe(
       "The turn's latest progress line (when running).",
     ),
+    parsed: z.unknown().optional().describe(
+      "The reply parsed as JSON (a call with output_schema).",
+    ),
+    findings: z.array(FINDING_OUTPUT).optional().describe(
+      "Codex's review findings (codex_review with target).",
+    ),
+    overall_correctness: z.string().optional(),
+    overall_explanation: z.string().optional(),
+    forked_from: z.string().optional().describe(
+      "The session this one was forked from (codex_fork).",
+    ),
   };
+}
+
+const FINDING_OUTPUT = z.object({
+  title: z.string(),
+  body: z.string(),
+  priority: z.number().optional(),
+  confidence: z.number().optional(),
+  file: z.string().optional(),
+  line_start: z.number().optional(),
+  line_end: z.number().optional(),
+});
+
+/** What a result adds for a parsed reply, a review, or a fork. */
+function extras(result: TurnResult): Record<string, unknown> {
+  const added: Record<string, unknown> = {};
+  if (result.parsed !== undefined) added.parsed = result.parsed;
+  if (result.review !== undefined) {
+    const review = result.review;
+    added.findings = review.findings.map((finding) =>
+      defined({
+        title: finding.title,
+        body: finding.body,
+        priority: finding.priority,
+        confidence: finding.confidence,
+        file: finding.file,
+        line_start: finding.lineStart,
+        line_end: finding.lineEnd,
+      })
+    );
+    Object.assign(
+      added,
+      defined({
+        overall_correctness: review.overallCorrectness,
+        overall_explanation: review.overallExplanation,
+      }),
+    );
+  }
+  if (result.forkedFrom !== undefined) added.forked_from = result.forkedFrom;
+  return added;
+}
+
+/** The object without its `undefined` fields. */
+function defined(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  );
 }
 
 /**
@@ -80,12 +137,17 @@ export function turnResult(
     session_id: result.sessionId,
     status: "completed",
     [replyField]: reply,
+    ...extras(result),
   };
   if (result.usage !== undefined) structured.usage = pickUsage(result.usage);
   return {
     content: [{
       type: "text",
-      text: `${reply}\n\nstatus: completed\n${sessionFooter(result.sessionId)}`,
+      text: `${reply}\n\nstatus: completed\n${
+        result.forkedFrom === undefined
+          ? ""
+          : `forked_from: ${result.forkedFrom}\n`
+      }${sessionFooter(result.sessionId)}`,
     }],
     structuredContent: structured,
   };

@@ -10,10 +10,10 @@ import type { McpServer as McpServerType } from "@modelcontextprotocol/sdk/serve
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { SessionIndex } from "../codex/session_index.ts";
 import type { Config } from "../config.ts";
-import { TurnService } from "../turns/service.ts";
+import { type TurnCall, TurnService } from "../turns/service.ts";
 import { VERSION } from "../version.ts";
 import { type CallContext, progressReporter } from "./progress.ts";
-import { failuresAsResults } from "./results.ts";
+import { errorResult, failuresAsResults } from "./results.ts";
 import {
   listSessionsTool,
   readSessionTool,
@@ -182,14 +182,24 @@ async function runTurnTool(
   context: CallContext,
 ): Promise<CallToolResult> {
   const common = input as CommonInput;
+  let extras: Partial<TurnCall>;
+  try {
+    extras = tool.callExtras?.(input) ?? {};
+  } catch (error) {
+    return errorResult(tool.name, error);
+  }
   const turn = turns.start({
     tool: tool.name,
-    prompt: tool.buildPrompt(input),
+    prompt: extras.review === undefined ? tool.buildPrompt(input) : "",
     sessionId: common.session_id,
     cwd: common.cwd,
     model: common.model,
     reasoningEffort: common.reasoning_effort,
     timeoutMs: common.timeout_ms,
+    sandbox: common.sandbox,
+    images: common.images,
+    outputSchema: common.output_schema,
+    ...extras,
   });
   const progress = progressReporter(context, config.heartbeatMs);
   const unsubscribe = turn.subscribe(progress.report);

@@ -6,10 +6,15 @@
  */
 
 import { z } from "zod";
-import { REASONING_EFFORTS } from "../codex/args.ts";
+import { REASONING_EFFORTS, SANDBOX_MODES } from "../codex/args.ts";
+import type { TurnCall } from "../turns/service.ts";
 import { TIMEOUT_BOUNDS_MS } from "../config.ts";
 import { nonEmpty, SESSION_ID_SCHEMA, wholeNumber } from "./fields.ts";
 import { type ReplyField, turnOutputShape } from "./results.ts";
+import { REVIEW_TARGET_INPUT, reviewTargetOf } from "./review_target.ts";
+
+/** At most this many images per call. */
+const MAX_IMAGES = 10;
 
 /** A model name: no leading dash (it would read as a flag), no spaces. */
 const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
@@ -30,6 +35,21 @@ const COMMON_INPUT = {
     error: `reasoning_effort must be one of: ${REASONING_EFFORTS.join(", ")}`,
   }).optional().describe(
     "Reasoning effort for this call only (model_reasoning_effort).",
+  ),
+  sandbox: z.enum(SANDBOX_MODES, {
+    error: `sandbox must be one of: ${SANDBOX_MODES.join(", ")}`,
+  }).optional().describe(
+    "What Codex may do for this call: read-only, workspace-write (edit files in cwd), danger-full-access. Bounded by the user's CODEX_PERSISTENT_MCP_MAX_SANDBOX (default workspace-write). Omit for the user's Codex configuration.",
+  ),
+  images: z.array(z.string(), { error: "images must be a list of paths" })
+    .max(MAX_IMAGES, { error: `images takes at most ${MAX_IMAGES} files` })
+    .optional().describe(
+      "Absolute paths of local png, jpeg, gif or webp files Codex sees with the prompt.",
+    ),
+  output_schema: z.record(z.string(), z.unknown(), {
+    error: "output_schema must be a JSON Schema object",
+  }).optional().describe(
+    "A JSON Schema (object) the reply must follow; the result then has parsed, the reply as JSON.",
   ),
   background: z.boolean().optional().describe(
     'Return at once with session_id and status "running" while Codex works; collect the reply later with codex_wait (codex_cancel stops it).',
@@ -63,6 +83,11 @@ export interface ToolDefinition {
   outputShape: z.ZodRawShape;
   /** The prompt text (before the origin header) for parsed input. */
   buildPrompt(input: Record<string, unknown>): string;
+  /**
+   * What the call asks besides a prompt (a review target, a fork); throws a
+   * `bad_input` CodexError for fields that do not go together.
+   */
+  callExtras?(input: Record<string, unknown>): Partial<TurnCall>;
 }
 
 /**
@@ -132,10 +157,13 @@ const review: ToolDefinition = {
   name: "codex_review",
   title: "Have Codex review a finished change",
   description:
-    "Before finishing: send a change summary, test results and open questions to Codex for a final review. Returns session_id and the review.",
+    "Before finishing: have Codex review the change. With target (uncommitted, base_branch, commit) Codex's own reviewer reads the diff and returns structured findings; without it, send a change summary, test results and open questions. Returns session_id and the review.",
   inputShape: {
     ...COMMON_INPUT,
-    change_summary: nonEmpty("change_summary").describe("What was changed."),
+    ...REVIEW_TARGET_INPUT,
+    change_summary: nonEmpty("change_summary").optional().describe(
+      "What was changed (required without target).",
+    ),
     test_results: z.string().optional().describe(
       "Tests run and their results.",
     ),
@@ -152,6 +180,25 @@ const review: ToolDefinition = {
       ["open_questions", "Open questions"],
     ],
   ),
+  callExtras: (input) => ({ review: reviewTargetOf(input) }),
+};
+
+const fork: ToolDefinition = {
+  name: "codex_fork",
+  title: "Fork a Codex session",
+  description:
+    "Make a new Codex session that carries the conversation of session_id so far, and optionally send it a prompt. The original session is untouched. Returns the new session_id, forked_from, and the reply when a prompt was given. Needs Codex 0.169.0 or newer.",
+  inputShape: {
+    ...COMMON_INPUT,
+    session_id: SESSION_ID_SCHEMA.describe("The session to fork."),
+    prompt: z.string().optional().describe(
+      "A message for the new session (omit to only copy the conversation).",
+    ),
+  },
+  replyField: "reply",
+  outputShape: turnOutputShape("reply"),
+  buildPrompt: (input) => String(input.prompt ?? "").trim(),
+  callExtras: () => ({ fork: true }),
 };
 
 /**
@@ -162,13 +209,14 @@ const review: ToolDefinition = {
  * ```ts
  * import { TOOL_DEFINITIONS } from "./turn_tools.ts";
  * TOOL_DEFINITIONS.map((tool) => tool.name);
- * // ["codex_chat", "codex_plan", "codex_review", "codex_guard_plan", "codex_guard_final"]
+ * // ["codex_chat", "codex_plan", "codex_review", "codex_fork", "codex_guard_plan", "codex_guard_final"]
  * ```
  */
 export const TOOL_DEFINITIONS: readonly ToolDefinition[] = [
   chat,
   plan,
   review,
+  fork,
   {
     ...plan,
     name: "codex_guard_plan",

@@ -7,7 +7,16 @@
  */
 
 import type { Stats } from "node:fs";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import {
+  mkdir,
+  mkdtemp,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
+import { tmpdir } from "node:os";
 import process from "node:process";
 import { listDirectorySync, openFile, statFileSync } from "./store_fs.deno.ts";
 import type { PathInfo } from "./types.ts";
@@ -89,6 +98,36 @@ export async function writeTextFileAtomic(
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, text);
   await rename(temporary, path);
+}
+
+/** A file of our own that lives as long as one turn. */
+export interface TemporaryFile {
+  path: string;
+  /** Removes the file (and its private directory). */
+  remove(): Promise<void>;
+}
+
+/**
+ * Writes `text` to `name` in a new private temporary directory.
+ *
+ * @example
+ * ```ts
+ * import { writeTemporaryFile } from "./fs.ts";
+ * const file = await writeTemporaryFile("schema.json", "{}");
+ * await file.remove();
+ * ```
+ */
+export async function writeTemporaryFile(
+  name: string,
+  text: string,
+): Promise<TemporaryFile> {
+  const dir = await mkdtemp(`${tmpdir()}/codex-persistent-mcp-`);
+  const path = `${dir}/${name}`;
+  await writeFile(path, text, { mode: 0o600 });
+  return {
+    path,
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 function toPathInfo(info: Stats): PathInfo {

@@ -13,7 +13,11 @@ import {
   AppServerBackend,
   AppServerUnavailableError,
 } from "../codex/app_server_backend.ts";
-import type { ReasoningEffort } from "../codex/args.ts";
+import type {
+  ReasoningEffort,
+  ReviewTarget,
+  SandboxMode,
+} from "../codex/args.ts";
 import { runCodexTurn } from "../codex/runner.ts";
 import type { TurnRequest } from "../codex/turn_request.ts";
 import { describeEvent } from "../codex/turn.ts";
@@ -21,7 +25,15 @@ import type { TurnResult } from "../codex/verdict.ts";
 import type { Config } from "../config.ts";
 import { Limiter } from "../limiter.ts";
 import { SessionQueue } from "../session_queue.ts";
+import {
+  FORK_SINCE,
+  probeCodexVersion,
+  versionAtLeast,
+} from "../codex/version.ts";
+import { CodexError } from "../errors.ts";
 import { VERSION } from "../version.ts";
+import { checkImages, checkSandbox } from "./call_checks.ts";
+import { withParsedReply, withReviewOutput } from "./reply_extras.ts";
 import { RunningTurn } from "./running_turn.ts";
 import { resolveSessionPlace } from "./session_cwd.ts";
 
@@ -47,6 +59,16 @@ export interface TurnCall {
   reasoningEffort?: ReasoningEffort;
   /** Default: the config's. */
   timeoutMs?: number;
+  /** At most the config's `maxSandbox`; default: Codex's configuration. */
+  sandbox?: SandboxMode;
+  /** Absolute paths of images for the prompt. */
+  images?: string[];
+  /** A JSON Schema for the reply; the result then carries `parsed`. */
+  outputSchema?: Record<string, unknown>;
+  /** Run Codex's reviewer on this target (the prompt is not sent). */
+  review?: ReviewTarget;
+  /** Fork `sessionId` into a new session (an empty prompt runs no turn). */
+  fork?: boolean;
 }
 
 /** Where the service's log lines go (never stdout). */
@@ -79,6 +101,8 @@ export class TurnService {
    */
   readonly #turns = new Set<RunningTurn>();
   #closing?: Promise<void>;
+  /** The installed Codex's version, asked once when first needed. */
+  #codexVersion?: Promise<string | undefined>;
 
   /** Creates the service; no process starts until the first turn. */
   constructor(config: Config, log: TurnLog = () => {}) {
@@ -104,7 +128,11 @@ export class TurnService {
    * turn comes. Failures settle `result`; they never throw here.
    */
   start(call: TurnCall): RunningTurn {
-    const turn = new RunningTurn(call.tool, call.sessionId);
+    // A fork's turn belongs to the new session Codex names.
+    const turn = new RunningTurn(
+      call.tool,
+      call.fork ? undefined : call.sessionId,
+    );
     if (this.#closing !== undefined) turn.stop("the server is shutting down");
     this.#turns.add(turn);
     const sessionId = call.sessionId;
@@ -188,6 +216,9 @@ export class TurnService {
 
   async #run(turn: RunningTurn, call: TurnCall): Promise<TurnResult> {
     const started = Date.now();
+    checkSandbox(call.sandbox, this.#config.maxSandbox, call.sessionId);
+    await checkImages(call.images, call.sessionId);
+    await this.#checkSupported(call);
     const place = await resolveSessionPlace(this.#config.codexHome, call);
     if (this.#limiter.full) {
       turn.report(
@@ -212,6 +243,11 @@ export class TurnService {
         sessionId: call.sessionId,
         model: call.model,
         reasoningEffort: call.reasoningEffort,
+        sandbox: call.sandbox,
+        images: call.images,
+        outputSchema: call.outputSchema,
+        review: call.review,
+        fork: call.fork,
         timeoutMs: call.timeoutMs ?? this.#config.defaultTimeoutMs,
         idleTimeoutMs: this.#config.idleTimeoutMs,
         signal: turn.signal,
@@ -227,6 +263,12 @@ export class TurnService {
           }
         },
       }, call.tool);
+    }).then(async (result) => {
+      if (call.outputSchema !== undefined) result = withParsedReply(result);
+      if (call.review !== undefined) {
+        result = await withReviewOutput(result, this.#config.codexHome);
+      }
+      return call.fork ? { ...result, forkedFrom: call.sessionId } : result;
     });
     this.#log(
       "info",
@@ -237,9 +279,51 @@ export class TurnService {
     return result;
   }
 
+  /** Refuses what the installed Codex or the chosen backend cannot do. */
+  async #checkSupported(call: TurnCall): Promise<void> {
+    if (call.fork) {
+      const version = await this.#version();
+      if (!versionAtLeast(version, FORK_SINCE)) {
+        throw new CodexError(
+          "not_supported",
+          `Forking a session needs Codex ${FORK_SINCE} or newer; this server runs Codex ${
+            version ?? "of an unknown version"
+          }.`,
+          {
+            sessionId: call.sessionId,
+            hint:
+              `Upgrade Codex (npm install -g @openai/codex) or point CODEX_BIN at ${FORK_SINCE} or newer; until then, start a new session.`,
+          },
+        );
+      }
+    }
+    if (
+      call.review !== undefined && call.sessionId !== undefined &&
+      this.#appServer === undefined
+    ) {
+      throw new CodexError(
+        "not_supported",
+        `A review inside session ${call.sessionId} needs the app-server backend: codex exec review always starts a new session.`,
+        {
+          sessionId: call.sessionId,
+          hint:
+            "Omit session_id to review in a new session, or run the server with CODEX_PERSISTENT_MCP_BACKEND=app-server.",
+        },
+      );
+    }
+  }
+
+  /** The installed Codex's version, asked once. */
+  #version(): Promise<string | undefined> {
+    this.#codexVersion ??= probeCodexVersion(this.#config.codexBin);
+    return this.#codexVersion;
+  }
+
   /** A call never fails because of the backend choice: exec stands in. */
   async #runOnBackend(request: TurnRequest, tool: string): Promise<TurnResult> {
-    if (this.#appServer !== undefined) {
+    // A fork without a prompt only copies the session: exec does that.
+    const promptless = request.fork === true && request.prompt === "";
+    if (this.#appServer !== undefined && !promptless) {
       try {
         return await this.#appServer.runTurn(request);
       } catch (error) {

@@ -9,9 +9,17 @@
  * - `FAKE_HANG`         never send headers (Codex waits forever)
  * - `FAKE_REPLY_BYTES=N` reply with N bytes of text
  * - `FAKE_STREAM_MS=N`  stream the reply as five deltas N ms apart
- * - `FAKE_SHELL`        ask Codex to run `echo fake-shell` with the shell tool
+ * - `FAKE_SHELL=CMD`    ask Codex to run CMD (`_` for spaces; default
+ *   `echo fake-shell`) with the shell tool
  *   the request offers (0.77.0: `shell`, 0.169.0: `exec_command`); the next
  *   request, carrying the command's output, gets `ECHO shell output: …`
+ *
+ * A request with an output schema (`text.format`) gets the reply as JSON,
+ * `{"echo": "ECHO …"}`, unless the prompt says `FAKE_NOT_JSON`.
+ *
+ * A request in Codex's review mode (its instructions start with
+ * `# Review guidelines:`) gets a JSON review with one finding on `app.ts`
+ * lines 1-2 of the working directory.
  *
  * Otherwise it replies `ECHO turns=<user turns> model=<m> effort=<e>: <first line>`.
  */
@@ -22,6 +30,12 @@ export interface RecordedRequest {
   effort?: string;
   /** The user's messages (Codex's own context messages left out). */
   userMessages: string[];
+  /** The request's `instructions` (Codex's base instructions). */
+  instructions: string;
+  /** Images sent with the user's messages (`input_image` parts). */
+  images: string[];
+  /** `text.format` of the request (an output schema), if any. */
+  textFormat?: unknown;
   /** Every developer message (Codex's own and the thread's instructions). */
   developerMessages: string[];
   startedAt: number;
@@ -43,7 +57,7 @@ export interface FakeModel {
 interface InputItem {
   type?: string;
   role?: string;
-  content?: { type?: string; text?: string }[];
+  content?: { type?: string; text?: string; image_url?: string }[];
   /** A `function_call_output` item's output (a string, or `{content}`). */
   output?: unknown;
 }
@@ -72,11 +86,15 @@ export const USAGE = {
 export const FAKE_SHELL_COMMAND = "echo fake-shell";
 
 /** A `function_call` item for the shell tool this request offers. */
-function shellCall(tools: { name?: string }[], callId: string): unknown {
+function shellCall(
+  tools: { name?: string }[],
+  callId: string,
+  command: string,
+): unknown {
   const names = tools.map((tool) => tool.name);
   const [name, args] = names.includes("exec_command")
-    ? ["exec_command", { cmd: FAKE_SHELL_COMMAND, login: false }]
-    : ["shell", { command: ["bash", "-c", FAKE_SHELL_COMMAND] }];
+    ? ["exec_command", { cmd: command, login: false }]
+    : ["shell", { command: ["bash", "-c", command] }];
   return {
     type: "function_call",
     id: `fc_${callId}`,
@@ -84,6 +102,27 @@ function shellCall(tools: { name?: string }[], callId: string): unknown {
     name,
     arguments: JSON.stringify(args),
   };
+}
+
+/** The review JSON Codex's review mode expects, about `app.ts` in the cwd. */
+function fakeReview(input: InputItem[]): string {
+  const context = messagesOf(input, "user").join("\n");
+  const cwd = context.match(/<cwd>([^<]*)<\/cwd>/)?.[1] ?? "/";
+  return JSON.stringify({
+    findings: [{
+      title: "[P1] Fake finding in app.ts",
+      body: "The fake reviewer flags the first lines.",
+      confidence_score: 0.9,
+      priority: 1,
+      code_location: {
+        absolute_file_path: `${cwd}/app.ts`,
+        line_range: { start: 1, end: 2 },
+      },
+    }],
+    overall_correctness: "patch is incorrect",
+    overall_explanation: "The fake reviewer always finds one problem.",
+    overall_confidence_score: 0.8,
+  });
 }
 
 function outputText(output: unknown): string {
@@ -96,7 +135,10 @@ function messagesOf(input: InputItem[], role: string): string[] {
   return input
     .filter((item) => item.role === role)
     .map((item) =>
-      (item.content ?? []).map((part) => part.text ?? "").join("")
+      (item.content ?? [])
+        // Codex 0.169.0 wraps an image in `<image …>` text parts.
+        .filter((part) => !/^<\/?image\b/.test(part.text ?? ""))
+        .map((part) => part.text ?? "").join("")
     );
 }
 
@@ -138,6 +180,12 @@ export function startFakeModel(): FakeModel {
         effort: body.reasoning?.effort,
         userMessages: users,
         developerMessages: messagesOf(body.input ?? [], "developer"),
+        instructions: String(body.instructions ?? ""),
+        images: (body.input ?? []).flatMap((item: InputItem) =>
+          (item.content ?? []).filter((part) => part.type === "input_image")
+            .map((part) => String(part.image_url ?? ""))
+        ),
+        textFormat: body.text?.format,
         startedAt: Date.now(),
       };
       requests.push(record);
@@ -162,11 +210,15 @@ export function startFakeModel(): FakeModel {
       const shellOutput = lastItem?.type === "function_call_output"
         ? outputText(lastItem.output)
         : undefined;
-      const wantsShell = shellOutput === undefined &&
-        directive(last, "FAKE_SHELL") !== undefined;
+      const shell = directive(last, "FAKE_SHELL");
+      const wantsShell = shellOutput === undefined && shell !== undefined;
+      const reviewing = [record.instructions, ...record.developerMessages]
+        .some((text) => text.includes("# Review guidelines"));
       const sleepMs = Number(directive(last, "FAKE_SLEEP_MS") ?? 0);
       const replyBytes = directive(last, "FAKE_REPLY_BYTES");
-      const text = shellOutput !== undefined
+      const text = reviewing
+        ? fakeReview(input)
+        : shellOutput !== undefined
         ? `ECHO shell output: ${shellOutput.trim().slice(0, 200)}`
         : replyBytes !== undefined
         ? "x".repeat(Number(replyBytes))
@@ -174,6 +226,10 @@ export function startFakeModel(): FakeModel {
           body.reasoning?.effort ?? "default"
         }: ${last.split("\n")[0]}`;
       const failed = directive(last, "FAKE_FAIL") !== undefined;
+      const reply = record.textFormat !== undefined && !reviewing &&
+          directive(last, "FAKE_NOT_JSON") === undefined
+        ? JSON.stringify({ echo: text })
+        : text;
       const streamMs = directive(last, "FAKE_STREAM_MS");
 
       const encoder = new TextEncoder();
@@ -193,7 +249,11 @@ export function startFakeModel(): FakeModel {
             if (sleepMs > 0) await sleep(sleepMs, gone.signal);
             if (wantsShell) {
               send("response.output_item.done", {
-                item: shellCall(body.tools ?? [], `call_${counter}`),
+                item: shellCall(
+                  body.tools ?? [],
+                  `call_${counter}`,
+                  shell ? shell.replaceAll("_", " ") : FAKE_SHELL_COMMAND,
+                ),
               });
               send("response.completed", { response: { id, usage: USAGE } });
             } else if (failed) {
@@ -218,14 +278,14 @@ export function startFakeModel(): FakeModel {
                     content: [],
                   },
                 });
-                const size = Math.ceil(text.length / 5);
-                for (let at = 0; at < text.length; at += size) {
+                const size = Math.ceil(reply.length / 5);
+                for (let at = 0; at < reply.length; at += size) {
                   await new Promise((r) => setTimeout(r, Number(streamMs)));
                   send("response.output_text.delta", {
                     item_id: item,
                     output_index: 0,
                     content_index: 0,
-                    delta: text.slice(at, at + size),
+                    delta: reply.slice(at, at + size),
                   });
                 }
               }
@@ -234,7 +294,7 @@ export function startFakeModel(): FakeModel {
                   type: "message",
                   role: "assistant",
                   id: `msg_${counter}`,
-                  content: [{ type: "output_text", text }],
+                  content: [{ type: "output_text", text: reply }],
                 },
               });
               send("response.completed", { response: { id, usage: USAGE } });
