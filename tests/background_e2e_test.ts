@@ -177,6 +177,36 @@ for (const target of TARGETS) {
 
   e2eTest(
     target,
+    "shutting the server down ends a background turn's Codex; the session stays in Codex's store",
+    async (h) => {
+      const sessionId = await background(h, {
+        cwd: h.project,
+        prompt: "left running FAKE_SLEEP_MS=60000",
+      });
+      assert(await eventually(() => modelWorkingOn(h, "left running"), 10_000));
+      assert(codexProcesses(h.codexHome).length > 0);
+      await h.server.close();
+      assert(
+        await eventually(() => codexProcesses(h.codexHome).length === 0, 5_000),
+        "a background turn's Codex outlived the server",
+      );
+      const fresh = await startServer(h.env);
+      try {
+        const listed = await answer(h, "codex_sessions", {}, fresh.client);
+        assertEquals(
+          (listed.sessions as { session_id: string }[]).map((s) =>
+            s.session_id
+          ),
+          [sessionId],
+        );
+      } finally {
+        await fresh.close();
+      }
+    },
+  );
+
+  e2eTest(
+    target,
     "after a server restart codex_wait returns the session's last reply from Codex's store",
     async (h) => {
       const first = await h.turn({ cwd: h.project, prompt: "remember me" });
