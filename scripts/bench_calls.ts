@@ -5,7 +5,7 @@
  *   deno task bench:calls [calls=100] [codex version=0.77.0] [exec|app-server]
  */
 
-import { codexBin, codexExecByHand } from "../tests/support/codex.ts";
+import { codexBin } from "../tests/support/codex.ts";
 import { startHarness } from "../tests/support/harness.ts";
 import { callTool } from "../tests/support/mcp.ts";
 import { median } from "./bench_support.ts";
@@ -58,12 +58,18 @@ try {
 
   // The same 20 MB turn with codex exec alone, to separate Codex's own cost.
   const rawStarted = performance.now();
-  await codexExecByHand(
-    codexBin(version),
-    codexHome,
-    project,
-    "FAKE_REPLY_BYTES=20000000",
-  );
+  // stdout discarded: this measures Codex, not reading its 20 MB.
+  const raw = new Deno.Command(codexBin(version), {
+    args: ["exec", "--skip-git-repo-check", "--json", "-C", project, "-"],
+    env: { CODEX_HOME: codexHome },
+    stdin: "piped",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const writer = raw.stdin.getWriter();
+  await writer.write(new TextEncoder().encode("FAKE_REPLY_BYTES=20000000"));
+  await writer.close();
+  await raw.status;
   const rawMs = performance.now() - rawStarted;
 
   const bigStarted = performance.now();

@@ -1,24 +1,16 @@
 /**
  * The little file access the server needs: on `node:fs` (the same on Deno
- * and Node), except the session store's hot calls, which come from the
- * runtime seam. Read-only for Codex's files; writes go only to our own cache.
+ * and Node; loaded on first use, so start-up does not pay for it), except
+ * the calls on hot or start-up paths, which come from the runtime seam.
+ * Read-only for Codex's files; writes go only to our own cache and to
+ * temporary files of our own.
  *
  * @module
  */
 
 import type { Stats } from "node:fs";
-import {
-  mkdir,
-  mkdtemp,
-  readFile,
-  rename,
-  rm,
-  stat,
-  writeFile,
-} from "node:fs/promises";
-import { tmpdir } from "node:os";
 import process from "node:process";
-import { listDirectorySync, openFile, statFileSync } from "./store_fs.deno.ts";
+import { listDirectorySync, openFile, statFileSync } from "./native_fs.deno.ts";
 import type { PathInfo } from "./types.ts";
 
 export type { PathInfo, ReadableFile } from "./types.ts";
@@ -36,7 +28,7 @@ export { openFile, statFileSync };
  */
 export async function pathInfo(path: string): Promise<PathInfo | undefined> {
   try {
-    return toPathInfo(await stat(path));
+    return toPathInfo(await (await fsPromises()).stat(path));
   } catch {
     return undefined;
   }
@@ -74,7 +66,7 @@ export async function readTextFileIfExists(
   path: string,
 ): Promise<string | undefined> {
   try {
-    return await readFile(path, "utf8");
+    return await (await fsPromises()).readFile(path, "utf8");
   } catch {
     return undefined;
   }
@@ -94,10 +86,11 @@ export async function writeTextFileAtomic(
   path: string,
   text: string,
 ): Promise<void> {
-  await mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  const fs = await fsPromises();
+  await fs.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
+  await fs.writeFile(temporary, text);
+  await fs.rename(temporary, path);
 }
 
 /** A file of our own that lives as long as one turn. */
@@ -121,13 +114,20 @@ export async function writeTemporaryFile(
   name: string,
   text: string,
 ): Promise<TemporaryFile> {
-  const dir = await mkdtemp(`${tmpdir()}/codex-persistent-mcp-`);
+  const fs = await fsPromises();
+  const { tmpdir } = await import("node:os");
+  const dir = await fs.mkdtemp(`${tmpdir()}/codex-persistent-mcp-`);
   const path = `${dir}/${name}`;
-  await writeFile(path, text, { mode: 0o600 });
+  await fs.writeFile(path, text, { mode: 0o600 });
   return {
     path,
-    remove: () => rm(dir, { recursive: true, force: true }),
+    remove: () => fs.rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** `node:fs/promises`, loaded on first use. */
+function fsPromises(): Promise<typeof import("node:fs/promises")> {
+  return import("node:fs/promises");
 }
 
 function toPathInfo(info: Stats): PathInfo {

@@ -6,9 +6,8 @@
  * @module
  */
 
-import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
+import { listDirectorySync, readTextFileSync } from "./native_fs.deno.ts";
 import { spawnProcess } from "./process.deno.ts";
 import type {
   ChildExit,
@@ -56,7 +55,10 @@ export function startProcess(
   options: SpawnOptions = {},
   spawn: SpawnProcess = spawnProcess,
 ): ChildProcess {
-  const marker = randomUUID();
+  // Unique enough: this process, this instant, and chance.
+  const marker = `${process.pid}-${Date.now()}-${
+    Math.random().toString(36).slice(2)
+  }`;
   const child = spawn(command, args, {
     env: { ...options.env, [TREE_MARKER_VARIABLE]: marker },
   });
@@ -107,18 +109,12 @@ export async function terminateTree(child: ChildProcess): Promise<ChildExit> {
 
 /** Pids whose environment holds `entry` (none where there is no /proc). */
 function processesWithMarker(entry: string): number[] {
-  let names: string[];
-  try {
-    names = readdirSync("/proc");
-  } catch {
-    return []; // No /proc (macOS): the process group alone is signalled.
-  }
-  return names.filter((name) => {
-    if (!/^\d+$/.test(name)) return false;
-    try {
-      return readFileSync(`/proc/${name}/environ`, "utf8").includes(entry);
-    } catch {
-      return false; // It ended while we looked, or is not ours to read.
-    }
-  }).map(Number);
+  // No /proc (macOS): the process group alone is signalled.
+  return listDirectorySync("/proc")
+    .filter((name) =>
+      /^\d+$/.test(name) &&
+      // Unreadable when it ended while we looked, or is not ours.
+      (readTextFileSync(`/proc/${name}/environ`)?.includes(entry) ?? false)
+    )
+    .map(Number);
 }

@@ -2,10 +2,10 @@
  * The one seam between runtimes: the contract that each `*.deno.ts` file here
  * and its `*.node.ts` twin implement (the npm build, scripts/build_npm.ts,
  * swaps one for the other). What differs: starting a process, and the file
- * calls the session store makes thousands of times (`node:fs` under Deno
- * costs 2.4 times `Deno.statSync`, and its first `open` about a millisecond).
- * Everything else (process trees, other file access) is shared code on
- * `node:` modules.
+ * calls on hot or start-up paths (under Deno, `node:fs` costs 2.4 times
+ * `Deno.statSync` over a 20,000-session store, and loading it adds ~18 ms to
+ * start-up). Everything built on them (process trees, the session store) is
+ * shared code.
  *
  * @module
  */
@@ -102,3 +102,6 @@ export interface ReadableFile {
 
 /** Opens a file for chunked reading. */
 export type OpenFile = (path: string) => Promise<ReadableFile>;
+
+/** A file's text, read at once, or `undefined` when it cannot be read. */
+export type ReadTextFileSync = (path: string) => string | undefined;

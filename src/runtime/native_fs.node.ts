@@ -1,13 +1,18 @@
 /**
- * The session store's file calls on Node (swapped in for store_fs.deno.ts by
+ * The file calls on hot or start-up paths on Node (swapped in for native_fs.deno.ts by
  * the npm build).
  *
  * @module
  */
 
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
-import type { ListDirectorySync, OpenFile, StatFileSync } from "./types.ts";
+import type {
+  ListDirectorySync,
+  OpenFile,
+  ReadTextFileSync,
+  StatFileSync,
+} from "./types.ts";
 
 /** `statSync`, or `undefined` when the path is gone. */
 export const statFileSync: StatFileSync = (path) => {
@@ -45,4 +50,13 @@ export const openFile: OpenFile = async (path) => {
     },
     close: () => handle.close(),
   };
+};
+
+/** `readFileSync` as UTF-8, or `undefined`. */
+export const readTextFileSync: ReadTextFileSync = (path) => {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
 };

@@ -1,18 +1,24 @@
 /**
- * The session store's file calls on Deno: {@linkcode StatFileSync},
- * {@linkcode ListDirectorySync} and {@linkcode OpenFile}.
+ * The file calls on hot or start-up paths, on Deno: {@linkcode StatFileSync},
+ * {@linkcode ListDirectorySync}, {@linkcode ReadTextFileSync} and
+ * {@linkcode OpenFile}.
  *
  * @module
  */
 
-import type { ListDirectorySync, OpenFile, StatFileSync } from "./types.ts";
+import type {
+  ListDirectorySync,
+  OpenFile,
+  ReadTextFileSync,
+  StatFileSync,
+} from "./types.ts";
 
 /**
  * `Deno.statSync`, or `undefined` when the path is gone.
  *
  * @example
  * ```ts
- * import { statFileSync } from "./store_fs.deno.ts";
+ * import { statFileSync } from "./native_fs.deno.ts";
  * statFileSync("/nonexistent"); // undefined
  * ```
  */
@@ -34,7 +40,7 @@ export const statFileSync: StatFileSync = (path) => {
  *
  * @example
  * ```ts
- * import { listDirectorySync } from "./store_fs.deno.ts";
+ * import { listDirectorySync } from "./native_fs.deno.ts";
  * listDirectorySync("/nonexistent"); // []
  * ```
  */
@@ -59,7 +65,7 @@ export const listDirectorySync: ListDirectorySync = (path) => {
  *
  * @example
  * ```ts
- * import { openFile } from "./store_fs.deno.ts";
+ * import { openFile } from "./native_fs.deno.ts";
  * const file = await openFile("/etc/hostname");
  * await file.read(new Uint8Array(64), 0);
  * await file.close();
@@ -74,4 +80,21 @@ export const openFile: OpenFile = async (path) => {
     },
     close: () => Promise.resolve(file.close()),
   };
+};
+
+/**
+ * `Deno.readTextFileSync`, or `undefined` when the file cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { readTextFileSync } from "./native_fs.deno.ts";
+ * readTextFileSync("/nonexistent"); // undefined
+ * ```
+ */
+export const readTextFileSync: ReadTextFileSync = (path) => {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    return undefined;
+  }
 };
