@@ -217,6 +217,19 @@ export function e2eTest(
   });
 }
 
+/**
+ * Registers `name` as one end-to-end test per target (default: every Codex
+ * version × backend); `h.version` and `h.backend` say which one runs.
+ */
+export function e2eTests(
+  name: string,
+  body: (h: Harness) => Promise<void>,
+  env: Record<string, string> = {},
+  targets: readonly Target[] = TARGETS,
+): void {
+  for (const target of targets) e2eTest(target, name, body, env);
+}
+
 /** A turn tool's successful answer. */
 export interface TurnAnswer {
   sessionId: string;
