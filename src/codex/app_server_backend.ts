@@ -247,8 +247,9 @@ export class AppServerBackend {
     connection: AppServerConnection,
     request: TurnRequest,
   ): Promise<void> {
-    // A new session's rollout file exists only after its first turn.
-    const path = request.rolloutPath ??
+    // A new session's (or fork's) rollout file exists only after its first
+    // turn; a resumed one's was found before the call.
+    const path = (request.fork ? undefined : request.rolloutPath) ??
       await findRolloutFile(this.#options.codexHome, threadId);
     const warm: WarmSession = {
       connection,
