@@ -39,7 +39,7 @@ export {
   type TurnLog,
   TurnService,
 } from "./src/turns/service.ts";
-export { RunningTurn, type TurnPhase } from "./src/turns/running_turn.ts";
+export { RunningTurn, type TurnOutcome } from "./src/turns/running_turn.ts";
 export { runCodexTurn } from "./src/codex/runner.ts";
 export type { TurnRequest } from "./src/codex/turn_request.ts";
 export type { TurnResult } from "./src/codex/verdict.ts";

@@ -9,9 +9,6 @@
 import type { TurnResult } from "../codex/verdict.ts";
 import { CodexError } from "../errors.ts";
 
-/** Where a turn is in its life. */
-export type TurnPhase = "queued" | "running" | "completed" | "failed";
-
 /** How a settled turn ended. */
 export type TurnOutcome = { result: TurnResult } | { error: unknown };
 
@@ -39,7 +36,6 @@ export class RunningTurn {
   /** Settles with the session id once known (undefined: it never was). */
   readonly named: Promise<string | undefined>;
   #sessionId?: string;
-  #phase: TurnPhase = "queued";
   #latestProgress?: string;
   #outcome?: TurnOutcome;
   #settledAt?: number;
@@ -62,11 +58,6 @@ export class RunningTurn {
   /** The session, once known. */
   get sessionId(): string | undefined {
     return this.#sessionId;
-  }
-
-  /** Queued, running, or how it ended. */
-  get phase(): TurnPhase {
-    return this.#phase;
   }
 
   /** The last progress line, if any. */
@@ -157,17 +148,12 @@ export class RunningTurn {
     this.#resolveNamed(this.#sessionId);
   }
 
-  /** Records that Codex is running the turn now. */
-  started(): void {
-    this.#phase = "running";
-  }
-
   /** Attaches the work that settles the turn (once, by the service). */
   settleWith(work: Promise<TurnResult>): void {
     this.#settled = work.then(
       (result) => {
         this.nameSession(result.sessionId);
-        this.#end("completed", { result });
+        this.#end({ result });
         return result;
       },
       (error) => {
@@ -175,7 +161,7 @@ export class RunningTurn {
           this.nameSession(error.sessionId);
         }
         this.#resolveNamed(this.#sessionId);
-        this.#end("failed", { error });
+        this.#end({ error });
         throw error;
       },
     );
@@ -183,8 +169,7 @@ export class RunningTurn {
     this.#settled.catch(() => {});
   }
 
-  #end(phase: TurnPhase, outcome: TurnOutcome): void {
-    this.#phase = phase;
+  #end(outcome: TurnOutcome): void {
     this.#outcome = outcome;
     this.#settledAt = Date.now();
   }

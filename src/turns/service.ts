@@ -226,7 +226,6 @@ export class TurnService {
       );
     }
     const result = await this.#limiter.run(() => {
-      turn.started();
       turn.report("Starting Codex");
       this.#log(
         "info",
