@@ -170,6 +170,20 @@ e2eTests(
     });
     assertEquals(prose.result.structuredContent?.parsed, undefined);
     assertStringIncludes(prose.reply, "ECHO turns=2");
+    // A schema on a session whose app-server is warm still arrives.
+    const again = await h.turn({
+      session_id: prose.sessionId,
+      prompt: "JSON again",
+      output_schema: SCHEMA,
+    });
+    assertEquals(
+      (h.fake.requests.at(-1)!.textFormat as { schema: unknown }).schema,
+      SCHEMA,
+    );
+    assertStringIncludes(
+      (again.result.structuredContent?.parsed as { echo: string }).echo,
+      "ECHO turns=3",
+    );
   },
 );
 

@@ -95,6 +95,16 @@ export class AppServerBackend {
     const { connection, threadId } = await this.#connect(request);
     this.#busy.add(connection);
     try {
+      // Warm or new, this process must take what the turn asks (an older
+      // one would silently drop the schema): else exec runs the turn.
+      if (
+        request.outputSchema !== undefined &&
+        !versionAtLeast(connection.version, APP_SERVER_OUTPUT_SCHEMA_SINCE)
+      ) {
+        throw new AppServerUnavailableError(
+          `the app-server of Codex ${connection.version} takes no output schema (${APP_SERVER_OUTPUT_SCHEMA_SINCE} does)`,
+        );
+      }
       const result = await runAppServerTurn(connection, threadId, request);
       await this.#park(threadId, connection, request);
       return result;
@@ -142,15 +152,6 @@ export class AppServerBackend {
       }
       throw new AppServerUnavailableError(
         `codex app-server did not start: ${(error as Error).message}`,
-      );
-    }
-    if (
-      request.outputSchema !== undefined &&
-      !versionAtLeast(connection.version, APP_SERVER_OUTPUT_SCHEMA_SINCE)
-    ) {
-      await connection.close();
-      throw new AppServerUnavailableError(
-        `the app-server of Codex ${connection.version} takes no output schema (${APP_SERVER_OUTPUT_SCHEMA_SINCE} does)`,
       );
     }
     const threadParams = {
