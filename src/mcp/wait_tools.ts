@@ -18,6 +18,7 @@ import { SESSION_ID_SCHEMA, wholeNumber } from "./fields.ts";
 import { type CallContext, progressReporter } from "./progress.ts";
 import {
   errorResult,
+  type ReplyField,
   runningResult,
   turnOutputShape,
   turnResult,
@@ -108,7 +109,7 @@ export async function collectResult(
   turns: TurnService,
   turn: RunningTurn,
   toolName: string,
-  replyField: "reply" | "critique" | "review",
+  replyField: ReplyField,
   config: Config,
 ): Promise<CallToolResult> {
   turns.collect(turn);
