@@ -41,7 +41,8 @@ export function withParsedReply(result: TurnResult): TurnResult {
 
 /**
  * The result with Codex's structured review, read from the session's
- * rollout file (where both Codex versions record it when review mode ends).
+ * rollout file (where both Codex versions record it when review mode ends):
+ * `rolloutPath` when the caller found it already, else looked up.
  *
  * @example
  * ```ts ignore
@@ -52,8 +53,10 @@ export function withParsedReply(result: TurnResult): TurnResult {
 export async function withReviewOutput(
   result: TurnResult,
   codexHome: string,
+  rolloutPath?: string,
 ): Promise<TurnResult> {
-  const path = await findRolloutFile(codexHome, result.sessionId);
+  const path = rolloutPath ??
+    await findRolloutFile(codexHome, result.sessionId);
   const size = path === undefined ? undefined : (await pathInfo(path))?.size;
   const review = path === undefined || size === undefined
     ? undefined

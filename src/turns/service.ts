@@ -265,7 +265,12 @@ export class TurnService {
     }).then(async (result) => {
       if (call.outputSchema !== undefined) result = withParsedReply(result);
       if (call.review !== undefined) {
-        result = await withReviewOutput(result, this.#config.codexHome);
+        // A review inside a session wrote to the file found before the call.
+        result = await withReviewOutput(
+          result,
+          this.#config.codexHome,
+          result.sessionId === call.sessionId ? place.rolloutPath : undefined,
+        );
       }
       return call.fork ? { ...result, forkedFrom: call.sessionId } : result;
     });
