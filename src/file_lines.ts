@@ -8,7 +8,7 @@
  * @module
  */
 
-import { openFile, type ReadableFile } from "./runtime/fs.ts";
+import { openFile } from "./runtime/fs.ts";
 
 /** One line and where it starts in the file. */
 export interface FileLine {
@@ -82,56 +82,60 @@ export async function* linesForward(
 }
 
 /**
- * The lines of an open file that end at or before byte `end`, newest first
- * (the first line of the file included, even without a `\n` after it when it
- * is the last).
+ * The lines of a file that end at or before byte `end`, newest first (the
+ * first line of the file included, even without a `\n` after it when it is
+ * the last). The file is open while the lines are read.
  *
  * @example
  * ```ts ignore
- * import { openFile } from "./runtime/fs.ts";
  * import { linesBackward } from "./file_lines.ts";
- * const file = await openFile("/path/rollout.jsonl");
- * for await (const line of linesBackward(file, 1_000)) console.log(line.start);
- * await file.close();
+ * for await (const line of linesBackward("/path/rollout.jsonl", 1_000)) {
+ *   console.log(line.start);
+ * }
  * ```
  */
 export async function* linesBackward(
-  file: ReadableFile,
+  path: string,
   end: number,
 ): AsyncGenerator<FileLine> {
-  const decoder = new TextDecoder();
-  // Bytes of the line that straddles the chunk boundary (its end part).
-  let carry: Uint8Array = new Uint8Array(0);
-  while (end > 0) {
-    const start = Math.max(0, end - BACKWARD_CHUNK_BYTES);
-    const chunk = new Uint8Array(end - start);
-    let filled = 0;
-    while (filled < chunk.length) {
-      const read = await file.read(chunk.subarray(filled), start + filled);
-      if (read === null) break;
-      filled += read;
+  const file = await openFile(path);
+  try {
+    const decoder = new TextDecoder();
+    // Bytes of the line that straddles the chunk boundary (its end part).
+    let carry: Uint8Array = new Uint8Array(0);
+    while (end > 0) {
+      const start = Math.max(0, end - BACKWARD_CHUNK_BYTES);
+      const chunk = new Uint8Array(end - start);
+      let filled = 0;
+      while (filled < chunk.length) {
+        const read = await file.read(chunk.subarray(filled), start + filled);
+        if (read === null) break;
+        filled += read;
+      }
+      const bytes = concat([chunk.subarray(0, filled), carry]);
+      // Lines wholly inside `bytes`; the first (partial unless at the file
+      // start) is carried into the next, older chunk.
+      let lineEnd = bytes.length;
+      for (
+        let newline = bytes.lastIndexOf(10, lineEnd - 1);
+        newline !== -1;
+        newline = bytes.lastIndexOf(10, lineEnd - 1)
+      ) {
+        yield {
+          text: decoder.decode(bytes.subarray(newline + 1, lineEnd)),
+          start: start + newline + 1,
+        };
+        lineEnd = newline;
+        if (lineEnd === 0) break;
+      }
+      carry = bytes.slice(0, lineEnd);
+      end = start;
     }
-    const bytes = concat([chunk.subarray(0, filled), carry]);
-    // Lines wholly inside `bytes`; the first (partial unless at the file
-    // start) is carried into the next, older chunk.
-    let lineEnd = bytes.length;
-    for (
-      let newline = bytes.lastIndexOf(10, lineEnd - 1);
-      newline !== -1;
-      newline = bytes.lastIndexOf(10, lineEnd - 1)
-    ) {
-      yield {
-        text: decoder.decode(bytes.subarray(newline + 1, lineEnd)),
-        start: start + newline + 1,
-      };
-      lineEnd = newline;
-      if (lineEnd === 0) break;
+    if (carry.length > 0) {
+      yield { text: decoder.decode(carry), start: 0 };
     }
-    carry = bytes.slice(0, lineEnd);
-    end = start;
-  }
-  if (carry.length > 0) {
-    yield { text: decoder.decode(carry), start: 0 };
+  } finally {
+    await file.close();
   }
 }
 

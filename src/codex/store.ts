@@ -8,7 +8,7 @@
 import { type OriginHeader, withOriginHeader } from "../header.ts";
 import { linesBackward, linesForward } from "../file_lines.ts";
 import { isRecord, parseJson, stringOrUndefined } from "../json.ts";
-import { listDirectory, openFile } from "../runtime/fs.ts";
+import { listDirectory } from "../runtime/fs.ts";
 import {
   type ConversationMessage,
   parseReviewOutputLine,
@@ -219,29 +219,24 @@ export async function readConversationPage(
   let nextBefore: number | undefined;
   // An origin note with no message before it (so far, reading backwards).
   let leadingOrigin: OriginHeader | undefined;
-  const file = await openFile(path);
-  try {
-    const end = Math.min(options.before ?? options.size, options.size);
-    for await (const { text, start } of linesBackward(file, end)) {
-      const record = parseRolloutLine(text);
-      if (record === undefined) continue;
-      if (record.role === "origin") {
-        leadingOrigin = record.header;
-        // A full page keeps the note with the message it belongs to.
-        if (nextBefore !== undefined) nextBefore = start;
-        continue;
-      }
-      if (nextBefore !== undefined) {
-        return { messages: newestFirst.reverse(), nextBefore };
-      }
-      leadingOrigin = undefined;
-      newestFirst.push(record);
-      if (record.role === "user" && ++turns === options.turns) {
-        nextBefore = start;
-      }
+  const end = Math.min(options.before ?? options.size, options.size);
+  for await (const { text, start } of linesBackward(path, end)) {
+    const record = parseRolloutLine(text);
+    if (record === undefined) continue;
+    if (record.role === "origin") {
+      leadingOrigin = record.header;
+      // A full page keeps the note with the message it belongs to.
+      if (nextBefore !== undefined) nextBefore = start;
+      continue;
     }
-  } finally {
-    await file.close();
+    if (nextBefore !== undefined) {
+      return { messages: newestFirst.reverse(), nextBefore };
+    }
+    leadingOrigin = undefined;
+    newestFirst.push(record);
+    if (record.role === "user" && ++turns === options.turns) {
+      nextBefore = start;
+    }
   }
   // The start of the session: nothing older.
   const first = newestFirst.findLast((message) => message.role === "user");
@@ -309,14 +304,9 @@ export async function readReviewOutput(
   path: string,
   size: number,
 ): Promise<ReviewOutput | undefined> {
-  const file = await openFile(path);
-  try {
-    for await (const { text } of linesBackward(file, size)) {
-      const review = parseReviewOutputLine(text);
-      if (review !== undefined) return review;
-    }
-    return undefined;
-  } finally {
-    await file.close();
+  for await (const { text } of linesBackward(path, size)) {
+    const review = parseReviewOutputLine(text);
+    if (review !== undefined) return review;
   }
+  return undefined;
 }
