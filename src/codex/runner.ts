@@ -19,7 +19,7 @@ import { TextLineStream } from "../text_line_stream.ts";
 import { buildExecArgs } from "./args.ts";
 import { parseEventLine } from "./events.ts";
 import { describeExit, readStderrTail } from "./process_exit.ts";
-import type { TurnRequest } from "./turn_request.ts";
+import { copiesOnly, type TurnRequest } from "./turn_request.ts";
 import { newTurnState, reduceTurn } from "./turn.ts";
 import {
   settleTurn,
@@ -66,8 +66,7 @@ async function runExec(
   request: TurnRequest,
   outputSchemaFile: string | undefined,
 ): Promise<TurnResult> {
-  // A fork without a prompt copies the session and runs no turn.
-  const withoutPrompt = request.fork === true && request.prompt === "";
+  const withoutPrompt = copiesOnly(request);
   let child: ChildProcess;
   try {
     child = startProcess(

@@ -30,3 +30,19 @@ export interface TurnRequest
   /** How to start the process; defaults to the runtime's. */
   spawn?: SpawnProcess;
 }
+
+/**
+ * Whether the request is a fork without a prompt: it copies the session and
+ * runs no turn (only `codex exec fork` does that).
+ *
+ * @example
+ * ```ts
+ * import { copiesOnly } from "./turn_request.ts";
+ * copiesOnly({ fork: true, prompt: "" }); // true
+ * ```
+ */
+export function copiesOnly(
+  request: Pick<TurnRequest, "fork" | "prompt">,
+): boolean {
+  return request.fork === true && request.prompt === "";
+}

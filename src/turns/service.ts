@@ -19,7 +19,7 @@ import type {
   SandboxMode,
 } from "../codex/args.ts";
 import { runCodexTurn } from "../codex/runner.ts";
-import type { TurnRequest } from "../codex/turn_request.ts";
+import { copiesOnly, type TurnRequest } from "../codex/turn_request.ts";
 import { describeEvent } from "../codex/turn.ts";
 import type { TurnResult } from "../codex/verdict.ts";
 import type { Config } from "../config.ts";
@@ -326,8 +326,7 @@ export class TurnService {
   /** A call never fails because of the backend choice: exec stands in. */
   async #runOnBackend(request: TurnRequest, tool: string): Promise<TurnResult> {
     // A fork without a prompt only copies the session: exec does that.
-    const promptless = request.fork === true && request.prompt === "";
-    if (this.#appServer !== undefined && !promptless) {
+    if (this.#appServer !== undefined && !copiesOnly(request)) {
       try {
         return await this.#appServer.runTurn(request);
       } catch (error) {
