@@ -9,10 +9,9 @@
  *
  * @example Serve MCP on stdio
  * ```ts ignore
- * import { createServer, loadConfig } from "jsr:@codex-persistent/mcp";
- * import { StdioServerTransport } from "npm:@modelcontextprotocol/sdk@1.32.2/server/stdio.js";
+ * import { createServer, LineStdioTransport, loadConfig } from "jsr:@codex-persistent/mcp";
  * const server = createServer(loadConfig(Deno.env.toObject()));
- * await server.mcp.connect(new StdioServerTransport());
+ * await server.mcp.connect(new LineStdioTransport());
  * ```
  *
  * @example Run Codex turns
@@ -35,6 +34,10 @@ export { type Config, loadConfig } from "./src/config.ts";
 export { type CodexMcpServer, createServer } from "./src/mcp/server.ts";
 export { VERSION } from "./src/version.ts";
 export {
+  LineStdioTransport,
+  MAX_MESSAGE_BYTES,
+} from "./src/mcp/stdio_transport.ts";
+export {
   type TurnCall,
   type TurnLog,
   TurnService,
@@ -44,7 +47,13 @@ export { runCodexTurn } from "./src/codex/runner.ts";
 export type { TurnRequest } from "./src/codex/turn_request.ts";
 export type { TurnResult } from "./src/codex/verdict.ts";
 export { CodexError, type CodexErrorKind } from "./src/errors.ts";
-export { REASONING_EFFORTS, type ReasoningEffort } from "./src/codex/args.ts";
+export {
+  type CodexPolicy,
+  REASONING_EFFORTS,
+  type ReasoningEffort,
+  SANDBOX_MODES,
+  type SandboxMode,
+} from "./src/codex/args.ts";
 export type { ThreadEvent, ThreadItem, Usage } from "./src/codex/events.ts";
 
 if (import.meta.main) {

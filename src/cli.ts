@@ -4,10 +4,10 @@
  * @module
  */
 
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import process from "node:process";
 import { loadConfig } from "./config.ts";
 import { createServer } from "./mcp/server.ts";
+import { LineStdioTransport } from "./mcp/stdio_transport.ts";
 import { VERSION } from "./version.ts";
 
 const USAGE = `codex-persistent-mcp ${VERSION}
@@ -69,7 +69,7 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   const server = createServer(config);
-  await server.mcp.connect(new StdioServerTransport());
+  await server.mcp.connect(new LineStdioTransport());
   return await new Promise<number>((resolve) => {
     let stopping = false;
     const shutdown = async (): Promise<void> => {

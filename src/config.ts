@@ -4,6 +4,7 @@
  * @module
  */
 
+import process from "node:process";
 import { SANDBOX_MODES, type SandboxMode } from "./codex/args.ts";
 import { codexHomeFrom } from "./codex/store.ts";
 
@@ -52,7 +53,32 @@ export interface Config {
    * default `workspace-write`); above it a call is refused before Codex runs.
    */
   maxSandbox: SandboxMode;
+  /**
+   * Directories a call's `cwd` must lie inside (`CODEX_PERSISTENT_MCP_ROOTS`,
+   * `:`-separated; default the directory the server was started in, unless
+   * that is `/`).
+   */
+  roots: string[];
+  /** The user's home (`HOME`): never a working directory itself. */
+  home?: string;
+  /** `$TMPDIR` as Codex inherits it. */
+  tmpdir?: string;
+  /**
+   * Variables of the server's environment kept out of Codex's shell: names
+   * holding KEY, SECRET, TOKEN, PASSWORD, PASSWD, CREDENTIAL or PRIVATE,
+   * less `CODEX_PERSISTENT_MCP_SHELL_ENV_ALLOW` (a comma-separated list).
+   */
+  hiddenEnv: string[];
+  /** Load project `.codex/` configs (`CODEX_PERSISTENT_MCP_PROJECT_CONFIG=on`; default off). */
+  loadProjectConfig: boolean;
+  /** Turns accepted and not yet finished, per session (`CODEX_PERSISTENT_MCP_MAX_QUEUED_PER_SESSION`). */
+  maxQueuedPerSession: number;
+  /** Turns accepted and not yet finished, in all (`CODEX_PERSISTENT_MCP_MAX_QUEUED`). */
+  maxQueued: number;
 }
+
+/** Names of variables that look like secrets (case-insensitive). */
+const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|PRIVATE/i;
 
 /** Bounds of `timeout_ms`, per call and as the default. */
 export const TIMEOUT_BOUNDS_MS = { min: 1_000, max: 86_400_000 } as const;
@@ -99,6 +125,12 @@ const NUMBER_SETTINGS = {
     min: 1,
     max: 10_000,
   },
+  CODEX_PERSISTENT_MCP_MAX_QUEUED_PER_SESSION: {
+    fallback: 8,
+    min: 1,
+    max: 1_000,
+  },
+  CODEX_PERSISTENT_MCP_MAX_QUEUED: { fallback: 64, min: 1, max: 10_000 },
 } as const;
 
 /** The settings whose default is a number (the others are unset by default). */
@@ -118,7 +150,10 @@ type NumberSetting = {
  * config.codexHome; // "/home/me/.codex"
  * ```
  */
-export function loadConfig(env: Record<string, string | undefined>): Config {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  startDir: string = process.cwd(),
+): Config {
   const optionalNumber = (
     name: keyof typeof NUMBER_SETTINGS,
   ): number | undefined => {
@@ -153,6 +188,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       } (default workspace-write).`,
     );
   }
+  const projectConfig = env.CODEX_PERSISTENT_MCP_PROJECT_CONFIG?.trim() ||
+    "off";
+  if (projectConfig !== "off" && projectConfig !== "on") {
+    throw new Error(
+      `CODEX_PERSISTENT_MCP_PROJECT_CONFIG=${projectConfig} is not valid: use off or on (default off).`,
+    );
+  }
+  const allowed = new Set(
+    (env.CODEX_PERSISTENT_MCP_SHELL_ENV_ALLOW ?? "").split(",").map((name) =>
+      name.trim()
+    ),
+  );
   const cacheDir = env.CODEX_PERSISTENT_MCP_CACHE_DIR?.trim() ||
     `${
       env.XDG_CACHE_HOME?.trim() || `${env.HOME ?? "."}/.cache`
@@ -175,7 +222,35 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     resultRetentionMs: number("CODEX_PERSISTENT_MCP_RESULT_RETENTION_MS"),
     maxRetainedResults: number("CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS"),
     maxSandbox: maxSandbox as SandboxMode,
+    roots: rootsFrom(env.CODEX_PERSISTENT_MCP_ROOTS, startDir),
+    home: env.HOME?.trim() || undefined,
+    tmpdir: env.TMPDIR?.trim() || undefined,
+    hiddenEnv: Object.keys(env).filter((name) =>
+      SECRET_NAME.test(name) && !allowed.has(name)
+    ),
+    loadProjectConfig: projectConfig === "on",
+    maxQueuedPerSession: number("CODEX_PERSISTENT_MCP_MAX_QUEUED_PER_SESSION"),
+    maxQueued: number("CODEX_PERSISTENT_MCP_MAX_QUEUED"),
   };
+}
+
+/** `CODEX_PERSISTENT_MCP_ROOTS`, checked: absolute paths, never `/`. */
+function rootsFrom(raw: string | undefined, startDir: string): string[] {
+  if (!raw?.trim()) return startDir === "/" ? [] : [startDir];
+  const roots = raw.split(":").map((root) => root.trim()).filter(Boolean)
+    .map((root) => root.length > 1 ? root.replace(/\/+$/, "") : root);
+  for (const root of roots) {
+    if (!root.startsWith("/") || root === "/") {
+      throw new Error(
+        `CODEX_PERSISTENT_MCP_ROOTS=${raw} is not valid: ${
+          root === "/"
+            ? "/ would let Codex work anywhere"
+            : `${root} is not an absolute path`
+        }; give the absolute paths of the directories Codex may work in, separated by ':'.`,
+      );
+    }
+  }
+  return roots;
 }
 
 /** A short stable hash (FNV-1a, 32 bits) for file names. */

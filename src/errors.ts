@@ -9,6 +9,7 @@
 export type CodexErrorKind =
   | "bad_input"
   | "not_allowed"
+  | "busy"
   | "not_supported"
   | "reply_not_json"
   | "unknown_session"

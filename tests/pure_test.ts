@@ -7,18 +7,23 @@ import { Limiter } from "../src/limiter.ts";
 import { SessionQueue } from "../src/session_queue.ts";
 import { assert, assertEquals } from "./support/assert.ts";
 
+const READ_ONLY = { sandbox: "read-only", configOverrides: [] } as const;
+
 Deno.test("buildExecArgs puts every flag before resume and reads the prompt from stdin", () => {
-  assertEquals(buildExecArgs({ cwd: "/repo" }), [
+  assertEquals(buildExecArgs({ cwd: "/repo", policy: READ_ONLY }), [
     "exec",
     "--skip-git-repo-check",
     "--json",
     "-C",
     "/repo",
+    "-s",
+    "read-only",
     "-",
   ]);
   assertEquals(
     buildExecArgs({
       cwd: "/repo",
+      policy: READ_ONLY,
       sessionId: "id-1",
       model: "gpt-5",
       reasoningEffort: "high",
@@ -33,6 +38,8 @@ Deno.test("buildExecArgs puts every flag before resume and reads the prompt from
       "gpt-5",
       "-c",
       'model_reasoning_effort="high"',
+      "-s",
+      "read-only",
       "resume",
       "id-1",
       "-",
@@ -130,12 +137,15 @@ Deno.test("Limiter never runs more than its maximum at once", async () => {
 });
 
 Deno.test("buildExecArgs binds every value to its flag, puts flags before the subcommand, and keeps the prompt off argv", () => {
-  const base = { cwd: "/repo" };
+  const base = { cwd: "/repo", policy: READ_ONLY };
   assertEquals(
     buildExecArgs({
       ...base,
       sessionId: "s1",
-      sandbox: "workspace-write",
+      policy: {
+        sandbox: "workspace-write",
+        configOverrides: ['shell_environment_policy.exclude=["A_KEY"]'],
+      },
       images: ["/a.png", "/b.png"],
       outputSchemaFile: "/tmp/x/schema.json",
     }),
@@ -145,8 +155,10 @@ Deno.test("buildExecArgs binds every value to its flag, puts flags before the su
       "--json",
       "-C",
       "/repo",
+      "-s",
+      "workspace-write",
       "-c",
-      'sandbox_mode="workspace-write"',
+      'shell_environment_policy.exclude=["A_KEY"]',
       "--image=/a.png",
       "--image=/b.png",
       "--output-schema=/tmp/x/schema.json",
@@ -156,28 +168,28 @@ Deno.test("buildExecArgs binds every value to its flag, puts flags before the su
     ],
   );
   assertEquals(
-    buildExecArgs({ ...base, review: { type: "uncommitted" } }).slice(5),
+    buildExecArgs({ ...base, review: { type: "uncommitted" } }).slice(7),
     ["review", "--uncommitted"],
   );
   assertEquals(
     buildExecArgs({
       ...base,
       review: { type: "commit", sha: "abc123", title: "Fix it" },
-    }).slice(5),
+    }).slice(7),
     ["review", "--commit=abc123", "--title=Fix it"],
   );
   assertEquals(
     buildExecArgs({ ...base, review: { type: "base_branch", branch: "main" } })
-      .slice(5),
+      .slice(7),
     ["review", "--base=main"],
   );
   assertEquals(
-    buildExecArgs({ ...base, sessionId: "s1", fork: true }).slice(5),
+    buildExecArgs({ ...base, sessionId: "s1", fork: true }).slice(7),
     ["fork", "s1", "-"],
   );
   assertEquals(
     buildExecArgs({ ...base, sessionId: "s1", fork: true, withoutPrompt: true })
-      .slice(5),
+      .slice(7),
     ["fork", "s1"],
   );
 });

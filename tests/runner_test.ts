@@ -38,6 +38,16 @@ const base = {
   origin: { origin: "test", tool: "codex_chat" },
   timeoutMs: 10_000,
   idleTimeoutMs: 10_000,
+  policy: {
+    sandbox: "read-only" as const,
+    workspaceWrite: {
+      writableRoots: [],
+      networkAccess: false,
+      excludeTmpdirEnvVar: false,
+      excludeSlashTmp: false,
+    },
+    configOverrides: [],
+  },
 };
 
 async function failure(

@@ -43,6 +43,10 @@ export interface AppServerOptions {
   clientVersion: string;
   /** Every request fails after this long without an answer. */
   requestTimeoutMs: number;
+  /** `-c key=value` overrides for the process. */
+  configOverrides?: readonly string[];
+  /** The process's working directory. */
+  cwd?: string;
   env?: Record<string, string>;
   spawn?: SpawnProcess;
 }
@@ -96,8 +100,11 @@ export class AppServerConnection {
   static async start(options: AppServerOptions): Promise<AppServerConnection> {
     const child = startProcess(
       options.codexBin,
-      ["app-server"],
-      { env: options.env },
+      [
+        "app-server",
+        ...(options.configOverrides ?? []).flatMap((value) => ["-c", value]),
+      ],
+      { env: options.env, cwd: options.cwd },
       options.spawn,
     );
     const connection = new AppServerConnection(child, options.requestTimeoutMs);

@@ -14,7 +14,7 @@
 
 import { CodexError } from "../errors.ts";
 import { originInstructions } from "../header.ts";
-import { pathInfo, readTextFileIfExists } from "../runtime/fs.ts";
+import { pathInfo } from "../runtime/fs.ts";
 import { ExecutableNotFoundError } from "../runtime/types.ts";
 import { AppServerConnection, AppServerRequestError } from "./app_server.ts";
 import { threadIdOf } from "./app_server_protocol.ts";
@@ -56,8 +56,11 @@ interface WarmSession {
   /** Per-turn overrides stick to an app-server thread: what this one has. */
   model?: string;
   effort?: string;
-  sandbox?: string;
+  sandbox: string;
+  cwd: string;
   outputSchema: boolean;
+  /** The `-c` overrides the process was started with. */
+  configOverrides: string;
   /** The session's rollout file and its size after our last turn. */
   rollout?: { path: string; size?: number };
   releaseTimer: ReturnType<typeof setTimeout>;
@@ -144,6 +147,8 @@ export class AppServerBackend {
         clientName: this.#options.clientName,
         clientVersion: this.#options.clientVersion,
         requestTimeoutMs: this.#options.requestTimeoutMs,
+        configOverrides: request.policy.configOverrides,
+        cwd: request.cwd,
         env: request.env,
       });
     } catch (error) {
@@ -154,15 +159,16 @@ export class AppServerBackend {
         `codex app-server did not start: ${(error as Error).message}`,
       );
     }
+    // A review cannot say where or how it runs: the thread must.
     const threadParams = {
       approvalPolicy: "never",
-      sandbox: request.sandbox ?? await this.#sandboxMode(),
+      sandbox: request.policy.sandbox,
+      cwd: request.cwd,
     };
     try {
       const [method, params] = sessionId === undefined
         ? ["thread/start", {
           ...threadParams,
-          cwd: request.cwd,
           // Keeps the first message, the picker's preview, header-free.
           developerInstructions: originInstructions(request.origin),
         }]
@@ -222,12 +228,15 @@ export class AppServerBackend {
     this.#warm.delete(sessionId);
     clearTimeout(warm.releaseTimer);
     // A turn's overrides stick to the thread: a call without them must not
-    // inherit another call's model, effort, sandbox or output schema.
+    // inherit another call's model, effort or output schema. Every turn
+    // sets its sandbox and cwd, but a review cannot: the thread's must fit.
     const overridesFit =
       (request.model !== undefined || warm.model === undefined) &&
       (request.reasoningEffort !== undefined || warm.effort === undefined) &&
-      (request.sandbox !== undefined || warm.sandbox === undefined) &&
-      (request.outputSchema !== undefined || !warm.outputSchema);
+      (request.outputSchema !== undefined || !warm.outputSchema) &&
+      warm.configOverrides === overridesKey(request) &&
+      (request.review === undefined ||
+        (warm.sandbox === request.policy.sandbox && warm.cwd === request.cwd));
     // A change of size means somebody else wrote to the session meanwhile.
     const untouched = warm.rollout !== undefined &&
       warm.rollout.path === request.rolloutPath &&
@@ -256,8 +265,10 @@ export class AppServerBackend {
       connection,
       model: request.model,
       effort: request.reasoningEffort,
-      sandbox: request.sandbox,
+      sandbox: request.policy.sandbox,
+      cwd: request.cwd,
       outputSchema: request.outputSchema !== undefined,
+      configOverrides: overridesKey(request),
       rollout: path === undefined
         ? undefined
         : { path, size: (await pathInfo(path))?.size },
@@ -276,13 +287,9 @@ export class AppServerBackend {
       oldest.connection.close();
     }
   }
+}
 
-  /** The sandbox Codex would use for `codex exec`: config.toml's, else read-only. */
-  async #sandboxMode(): Promise<string> {
-    const config = await readTextFileIfExists(
-      `${this.#options.codexHome}/config.toml`,
-    );
-    return config?.match(/^\s*sandbox_mode\s*=\s*"([a-z-]+)"/m)?.[1] ??
-      "read-only";
-  }
+/** The `-c` overrides of a request, comparable. */
+function overridesKey(request: TurnRequest): string {
+  return JSON.stringify(request.policy.configOverrides);
 }

@@ -7,7 +7,7 @@
  */
 
 import { withOriginHeader } from "../header.ts";
-import type { ReviewTarget, SandboxMode } from "./args.ts";
+import type { CodexPolicy, ReviewTarget } from "./args.ts";
 import {
   type AppServerConnection,
   AppServerRequestError,
@@ -141,28 +141,26 @@ function startRequest(
     ...(request.reasoningEffort === undefined
       ? {}
       : { effort: request.reasoningEffort }),
-    ...(request.sandbox === undefined
-      ? {}
-      : { sandboxPolicy: sandboxPolicy(request.sandbox) }),
+    sandboxPolicy: sandboxPolicy(request.policy),
     ...(request.outputSchema === undefined
       ? {}
       : { outputSchema: request.outputSchema }),
   }];
 }
 
-/** A sandbox mode as the app-server's `SandboxPolicy` (every field given). */
-function sandboxPolicy(mode: SandboxMode): Record<string, unknown> {
-  switch (mode) {
+/**
+ * The policy as the app-server's `SandboxPolicy`, every field given: a
+ * turn's policy sticks to the thread, and the user's
+ * `[sandbox_workspace_write]` settings are kept.
+ */
+function sandboxPolicy(
+  { sandbox, workspaceWrite }: CodexPolicy,
+): Record<string, unknown> {
+  switch (sandbox) {
     case "read-only":
       return { type: "readOnly", networkAccess: false };
     case "workspace-write":
-      return {
-        type: "workspaceWrite",
-        writableRoots: [],
-        networkAccess: false,
-        excludeTmpdirEnvVar: false,
-        excludeSlashTmp: false,
-      };
+      return { type: "workspaceWrite", ...workspaceWrite };
     case "danger-full-access":
       return { type: "dangerFullAccess" };
   }

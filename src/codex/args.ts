@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { WorkspaceWriteSettings } from "./user_config.ts";
+
 /** The reasoning efforts Codex accepts for `model_reasoning_effort`. */
 export const REASONING_EFFORTS = [
   "none",
@@ -28,6 +30,16 @@ export const SANDBOX_MODES = [
 /** One of {@linkcode SANDBOX_MODES}. */
 export type SandboxMode = typeof SANDBOX_MODES[number];
 
+/** What one call's Codex may do, decided once before Codex runs. */
+export interface CodexPolicy {
+  /** Passed explicitly to every process, thread and turn. */
+  sandbox: SandboxMode;
+  /** In force when `sandbox` is `workspace-write`. */
+  workspaceWrite: WorkspaceWriteSettings;
+  /** `-c key=value` for every Codex process of the call. */
+  configOverrides: readonly string[];
+}
+
 /** What Codex's built-in reviewer looks at. */
 export type ReviewTarget =
   | { type: "uncommitted" }
@@ -44,8 +56,8 @@ export interface ExecArgsRequest {
   model?: string;
   /** Per-turn reasoning effort (`-c model_reasoning_effort=…`). */
   reasoningEffort?: ReasoningEffort;
-  /** Per-turn sandbox (`-c sandbox_mode=…`, which resume accepts too). */
-  sandbox?: SandboxMode;
+  /** The sandbox (`-s`, which 0.77.0 lets no profile override) and overrides (`-c`). */
+  policy: Pick<CodexPolicy, "sandbox" | "configOverrides">;
   /** Absolute paths of images for the prompt (`--image=…`, one each). */
   images?: readonly string[];
   /** A file holding the reply's JSON Schema (`--output-schema`). */
@@ -68,9 +80,13 @@ export interface ExecArgsRequest {
  * @example
  * ```ts
  * import { buildExecArgs } from "./args.ts";
- * buildExecArgs({ cwd: "/repo", sessionId: "0199…" });
+ * buildExecArgs({
+ *   cwd: "/repo",
+ *   sessionId: "0199…",
+ *   policy: { sandbox: "read-only", configOverrides: [] },
+ * });
  * // ["exec", "--skip-git-repo-check", "--json", "-C", "/repo",
- * //  "resume", "0199…", "-"]
+ * //  "-s", "read-only", "resume", "0199…", "-"]
  * ```
  */
 export function buildExecArgs(request: ExecArgsRequest): string[] {
@@ -79,8 +95,9 @@ export function buildExecArgs(request: ExecArgsRequest): string[] {
   if (request.reasoningEffort !== undefined) {
     args.push("-c", `model_reasoning_effort="${request.reasoningEffort}"`);
   }
-  if (request.sandbox !== undefined) {
-    args.push("-c", `sandbox_mode="${request.sandbox}"`);
+  args.push("-s", request.policy.sandbox);
+  for (const override of request.policy.configOverrides) {
+    args.push("-c", override);
   }
   for (const image of request.images ?? []) args.push(`--image=${image}`);
   if (request.outputSchemaFile !== undefined) {

@@ -72,7 +72,7 @@ async function runExec(
     child = startProcess(
       request.codexBin,
       buildExecArgs({ ...request, outputSchemaFile, withoutPrompt }),
-      { env: request.env },
+      { env: request.env, cwd: request.cwd },
       request.spawn,
     );
   } catch (error) {

@@ -49,6 +49,8 @@ export interface ListOptions {
   cwd?: string;
   /** Only sessions started through MCP. */
   onlyMcp?: boolean;
+  /** Only sessions whose directory passes this test. */
+  within?: (cwd: string | undefined) => boolean;
   /** At most this many. */
   limit: number;
   /** Continue after this position (a previous page's `next`). */
@@ -135,6 +137,7 @@ export class SessionIndex {
       }
       if (entry.id === "") continue;
       if (options.cwd !== undefined && entry.cwd !== options.cwd) continue;
+      if (options.within !== undefined && !options.within(entry.cwd)) continue;
       // Count turns only for sessions that pass the directory filter: a
       // listing for one project never reads other projects' big files.
       if (entry.scannedTo < file.size && await scanAppended(file.path, entry)) {

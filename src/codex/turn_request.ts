@@ -6,13 +6,15 @@
 
 import type { OriginHeader } from "../header.ts";
 import type { SpawnProcess } from "../runtime/types.ts";
-import type { ExecArgsRequest } from "./args.ts";
+import type { CodexPolicy, ExecArgsRequest } from "./args.ts";
 import type { ThreadEvent } from "./events.ts";
 import type { TurnLimits } from "./verdict.ts";
 
 /** Everything one turn needs. */
 export interface TurnRequest
-  extends Omit<ExecArgsRequest, "outputSchemaFile">, TurnLimits {
+  extends Omit<ExecArgsRequest, "outputSchemaFile" | "policy">, TurnLimits {
+  /** What Codex may do: every process, thread and turn gets it explicitly. */
+  policy: CodexPolicy;
   /** The Codex executable (a path, or a name looked up on PATH). */
   codexBin: string;
   /** The prompt, without the origin header (unused by a review). */

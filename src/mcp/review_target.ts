@@ -32,8 +32,12 @@ export const REVIEW_TARGET_INPUT = {
   commit: z.string().regex(REF_PATTERN, {
     error: "commit must be a commit SHA (no spaces, not starting with '-')",
   }).optional().describe("With target commit: the commit to review."),
-  commit_title: z.string().optional().describe(
-    "With target commit: its title, for the reviewer.",
+  commit_title: z.string().max(200, {
+    error: "commit_title must be at most 200 characters",
+  }).regex(/^[^\p{Cc}]*$/u, {
+    error: "commit_title must be one line without control characters",
+  }).optional().describe(
+    "With target commit: its title, for the reviewer (one line).",
   ),
 };
 

@@ -109,7 +109,13 @@ export function createServer(config: Config): CodexMcpServer {
     (input: SessionsInput) =>
       failuresAsResults(
         "codex_sessions",
-        () => listSessionsTool(index, input, (id) => turns.busy(id)),
+        () =>
+          listSessionsTool(
+            index,
+            config.roots,
+            input,
+            (id) => turns.busy(id),
+          ),
       ),
   );
   mcp.registerTool(
@@ -154,7 +160,13 @@ export function createServer(config: Config): CodexMcpServer {
     (input: SessionReadInput) =>
       failuresAsResults(
         "codex_session_read",
-        () => readSessionTool(config.codexHome, config.maxReplyBytes, input),
+        () =>
+          readSessionTool(
+            config.codexHome,
+            config.roots,
+            config.maxReplyBytes,
+            input,
+          ),
       ),
   );
   return {

@@ -18,6 +18,11 @@ import { unknownSession } from "../errors.ts";
 import { splitOriginHeader } from "../header.ts";
 import { pathInfo } from "../runtime/fs.ts";
 import { capText } from "../text_cap.ts";
+import {
+  insideRoots,
+  realPaths,
+  requireSessionInRoots,
+} from "../turns/workspace_roots.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { SESSION_ID_SCHEMA, wholeNumber } from "./fields.ts";
 
@@ -100,20 +105,23 @@ export const SESSION_READ_OUTPUT = {
  *
  * @example
  * ```ts ignore
- * await listSessionsTool(index, { cwd: "/repo", limit: 5 }, () => false);
+ * await listSessionsTool(index, ["/home/me/src"], { cwd: "/repo", limit: 5 }, () => false);
  * ```
  */
 export async function listSessionsTool(
   index: SessionIndex,
+  roots: readonly string[],
   input: SessionsInput,
   isRunning: (sessionId: string) => boolean,
 ): Promise<CallToolResult> {
+  const realRoots = await realPaths(roots);
   const after = input.cursor === undefined
     ? undefined
     : decodeCursor(input.cursor, "codex_sessions", LIST_CURSOR);
   const { sessions, next } = await index.list({
     cwd: input.cwd,
     onlyMcp: input.only_mcp,
+    within: (cwd) => insideRoots(cwd, realRoots),
     limit: input.limit ?? 20,
     after: after === undefined
       ? undefined
@@ -163,11 +171,12 @@ function sessionOutput(
  *
  * @example
  * ```ts ignore
- * await readSessionTool("/home/me/.codex", 4_000_000, { session_id: "01a2…" });
+ * await readSessionTool("/home/me/.codex", ["/home/me/src"], 4_000_000, { session_id: "01a2…" });
  * ```
  */
 export async function readSessionTool(
   codexHome: string,
+  roots: readonly string[],
   maxBytes: number,
   input: SessionReadInput,
 ): Promise<CallToolResult> {
@@ -187,6 +196,7 @@ export async function readSessionTool(
     );
   }
   const meta = await readSessionMeta(path);
+  await requireSessionInRoots(meta?.cwd, roots, sessionId);
   const page = await readConversationPage(path, {
     turns: input.turns ?? 10,
     before,

@@ -27,7 +27,9 @@ const COMMON_INPUT = {
   cwd: z.string().optional().describe(
     "Absolute path of the project directory Codex works in. Required for a new session; on resume defaults to the session's own directory.",
   ),
-  model: z.string().regex(MODEL_PATTERN, {
+  model: z.string().max(200, {
+    error: "model must be at most 200 characters",
+  }).regex(MODEL_PATTERN, {
     error:
       "model must be a model name such as gpt-5.1-codex (no spaces, not starting with '-')",
   }).optional().describe("Model for this call only (codex exec -m)."),

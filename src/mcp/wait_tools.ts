@@ -8,7 +8,12 @@
 
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { z } from "zod";
-import { findRolloutFile, readConversationPage } from "../codex/store.ts";
+import {
+  findRolloutFile,
+  readConversationPage,
+  readSessionMeta,
+} from "../codex/store.ts";
+import { requireSessionInRoots } from "../turns/workspace_roots.ts";
 import type { Config } from "../config.ts";
 import { unknownSession } from "../errors.ts";
 import { pathInfo } from "../runtime/fs.ts";
@@ -191,6 +196,11 @@ async function requireStoredSession(
       "Pass the session_id a turn tool returned; codex_sessions lists the sessions.",
     );
   }
+  await requireSessionInRoots(
+    (await readSessionMeta(path))?.cwd,
+    config.roots,
+    sessionId,
+  );
   return path;
 }
 

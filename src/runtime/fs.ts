@@ -54,6 +54,24 @@ export function listDirectory(path: string): Promise<string[]> {
 }
 
 /**
+ * The canonical absolute path (symbolic links and `..` resolved), or
+ * `undefined` when `path` does not exist.
+ *
+ * @example
+ * ```ts
+ * import { realPath } from "./fs.ts";
+ * await realPath("/"); // "/"
+ * ```
+ */
+export async function realPath(path: string): Promise<string | undefined> {
+  try {
+    return await (await fsPromises()).realpath(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Reads a text file, or `undefined` when it cannot be read.
  *
  * @example

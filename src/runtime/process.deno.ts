@@ -28,6 +28,7 @@ export const spawnProcess: SpawnProcess = (command, args, options = {}) => {
     child = new Deno.Command(command, {
       args,
       env: options.env,
+      cwd: options.cwd,
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

@@ -18,6 +18,7 @@ import {
 export const spawnProcess: SpawnProcess = (command, args, options = {}) => {
   const child = spawn(command, args, {
     env: { ...process.env, ...options.env },
+    cwd: options.cwd,
     stdio: ["pipe", "pipe", "pipe"],
     detached: true,
   });

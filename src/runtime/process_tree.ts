@@ -61,6 +61,7 @@ export function startProcess(
   }`;
   const child = spawn(command, args, {
     env: { ...options.env, [TREE_MARKER_VARIABLE]: marker },
+    cwd: options.cwd,
   });
   let done = false;
   child.exited.finally(() => done = true);

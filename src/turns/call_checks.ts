@@ -6,7 +6,6 @@
  * @module
  */
 
-import { SANDBOX_MODES, type SandboxMode } from "../codex/args.ts";
 import { CodexError } from "../errors.ts";
 import { openFile, pathInfo } from "../runtime/fs.ts";
 
@@ -14,36 +13,108 @@ import { openFile, pathInfo } from "../runtime/fs.ts";
 export const IMAGE_EXTENSIONS = [".png", ".jpg", ".jpeg", ".gif", ".webp"];
 /** The largest image a call may attach. */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+/** The longest prompt, in UTF-16 units (Codex refuses more than 1,048,576 characters with the header). */
+export const MAX_PROMPT_CHARS = 1_000_000;
+/** The largest `output_schema`, as JSON text. */
+export const MAX_SCHEMA_CHARS = 256 * 1024;
+/** The deepest `output_schema` (objects and arrays inside each other). */
+export const MAX_SCHEMA_DEPTH = 64;
+
+/** A lone UTF-16 surrogate: text that is not valid Unicode. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The parts of a call the input checks read. */
+export interface CheckedInput {
+  prompt: string;
+  cwd?: string;
+  model?: string;
+  images?: readonly string[];
+  outputSchema?: Record<string, unknown>;
+  review?: unknown;
+  sessionId?: string;
+}
 
 /**
- * Refuses a sandbox above the user's ceiling
- * (`CODEX_PERSISTENT_MCP_MAX_SANDBOX`).
+ * Refuses input that Codex would refuse late, or that could stall it:
+ * prompts over {@linkcode MAX_PROMPT_CHARS}, output schemas over
+ * {@linkcode MAX_SCHEMA_DEPTH} levels or {@linkcode MAX_SCHEMA_CHARS}, and
+ * text that is not valid Unicode (a lone surrogate) anywhere. Synchronous
+ * and iterative: it runs before the call is queued, on any depth.
  *
  * @example
  * ```ts
- * import { checkSandbox } from "./call_checks.ts";
- * checkSandbox("read-only", "workspace-write"); // fine
- * // checkSandbox("danger-full-access", "workspace-write") throws not_allowed
+ * import { checkCallInput } from "./call_checks.ts";
+ * checkCallInput({ prompt: "Hi" }); // fine
+ * // checkCallInput({ prompt: "\ud800" }) throws bad_input
  * ```
  */
-export function checkSandbox(
-  requested: SandboxMode | undefined,
-  ceiling: SandboxMode,
-  sessionId?: string,
-): void {
-  if (requested === undefined) return;
-  if (SANDBOX_MODES.indexOf(requested) <= SANDBOX_MODES.indexOf(ceiling)) {
-    return;
+export function checkCallInput(input: CheckedInput): void {
+  const fail = (message: string, hint: string): never => {
+    throw new CodexError("bad_input", message, {
+      sessionId: input.sessionId,
+      hint,
+    });
+  };
+  if (input.prompt.length > MAX_PROMPT_CHARS) {
+    fail(
+      `the prompt has ${input.prompt.length} characters, more than the ${MAX_PROMPT_CHARS} this server sends to Codex.`,
+      "Send a shorter prompt: put large material in a file in the project and tell Codex where it is.",
+    );
   }
-  throw new CodexError(
-    "not_allowed",
-    `sandbox "${requested}" is above what this server allows ("${ceiling}", CODEX_PERSISTENT_MCP_MAX_SANDBOX).`,
-    {
-      sessionId,
-      hint:
-        `Ask for "${ceiling}" or less. Only the user can raise the ceiling, by setting CODEX_PERSISTENT_MCP_MAX_SANDBOX in the server's environment.`,
-    },
-  );
+  const fields: [string, unknown][] = [
+    ["prompt", input.prompt],
+    ["cwd", input.cwd],
+    ["model", input.model],
+    ["images", input.images],
+    ["output_schema", input.outputSchema],
+    ["the review target", input.review],
+  ];
+  for (const [field, value] of fields) {
+    const { depth, illFormed } = inspectValue(value);
+    if (illFormed) {
+      fail(
+        `${field} holds text that is not valid Unicode (a lone UTF-16 surrogate).`,
+        "Send well-formed text: encode binary data (base64) or leave it out.",
+      );
+    }
+    if (field === "output_schema" && depth > MAX_SCHEMA_DEPTH) {
+      fail(
+        `output_schema is nested ${depth} levels deep, more than ${MAX_SCHEMA_DEPTH}.`,
+        "Send a flatter JSON Schema.",
+      );
+    }
+  }
+  const schemaChars = input.outputSchema === undefined
+    ? 0
+    : JSON.stringify(input.outputSchema).length;
+  if (schemaChars > MAX_SCHEMA_CHARS) {
+    fail(
+      `output_schema has ${schemaChars} characters as JSON, more than ${MAX_SCHEMA_CHARS}.`,
+      "Send a smaller JSON Schema.",
+    );
+  }
+}
+
+/**
+ * How deep a JSON-like value nests and whether any string in it (keys
+ * included) is not valid Unicode; without recursion, so any depth is safe.
+ */
+function inspectValue(value: unknown): { depth: number; illFormed: boolean } {
+  let depth = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, level] = stack.pop()!;
+    if (typeof item === "string") {
+      if (LONE_SURROGATE.test(item)) return { depth, illFormed: true };
+      continue;
+    }
+    if (item === null || typeof item !== "object") continue;
+    depth = Math.max(depth, level + 1);
+    if (depth > MAX_SCHEMA_DEPTH * 4) return { depth, illFormed: false };
+    const entries = Array.isArray(item) ? item : Object.entries(item).flat();
+    for (const child of entries) stack.push([child, level + 1]);
+  }
+  return { depth, illFormed: false };
 }
 
 /**

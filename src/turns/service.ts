@@ -32,10 +32,12 @@ import {
 } from "../codex/version.ts";
 import { CodexError } from "../errors.ts";
 import { VERSION } from "../version.ts";
-import { checkImages, checkSandbox } from "./call_checks.ts";
+import { checkCallInput, checkImages } from "./call_checks.ts";
+import { type PolicyBounds, resolvePolicy } from "./codex_policy.ts";
 import { withParsedReply, withReviewOutput } from "./reply_extras.ts";
 import { RunningTurn } from "./running_turn.ts";
 import { resolveSessionPlace } from "./session_cwd.ts";
+import type { WorkspaceBounds } from "./workspace_roots.ts";
 
 /**
  * The `clientInfo.name` given to `codex app-server`: Codex records it as the
@@ -134,6 +136,14 @@ export class TurnService {
       call.fork ? undefined : call.sessionId,
     );
     if (this.#closing !== undefined) turn.stop("the server is shutting down");
+    try {
+      // Before the call waits anywhere: bad input never queues or stalls.
+      checkCallInput(call);
+      this.#checkRoom(call.sessionId);
+    } catch (error) {
+      turn.settleWith(Promise.reject(error));
+      return turn;
+    }
     this.#turns.add(turn);
     const sessionId = call.sessionId;
     if (sessionId !== undefined && this.#sessions.busy(sessionId)) {
@@ -172,6 +182,44 @@ export class TurnService {
     );
     for (const turn of stopped) turn.stop(why);
     return stopped;
+  }
+
+  /**
+   * Refuses a call past the queue bounds: turns accepted and not finished,
+   * per session and in all.
+   */
+  #checkRoom(sessionId: string | undefined): void {
+    const pending = [...this.#turns].filter((turn) =>
+      turn.outcome === undefined
+    );
+    const { maxQueued, maxQueuedPerSession } = this.#config;
+    const onSession = sessionId === undefined
+      ? 0
+      : pending.filter((turn) => turn.sessionId === sessionId.toLowerCase())
+        .length;
+    const [count, limit, setting, where] = onSession >= maxQueuedPerSession
+      ? [
+        onSession,
+        maxQueuedPerSession,
+        "CODEX_PERSISTENT_MCP_MAX_QUEUED_PER_SESSION",
+        `on session ${sessionId}`,
+      ]
+      : [
+        pending.length,
+        maxQueued,
+        "CODEX_PERSISTENT_MCP_MAX_QUEUED",
+        "in this server",
+      ];
+    if (count < limit) return;
+    throw new CodexError(
+      "busy",
+      `${count} turns are already queued or running ${where}, the most this server accepts (${setting}=${limit}).`,
+      {
+        sessionId,
+        hint:
+          "Wait for them (codex_wait) or stop them (codex_cancel), then call again.",
+      },
+    );
   }
 
   /** Records that a caller has the turn's result: it is no longer kept. */
@@ -216,10 +264,14 @@ export class TurnService {
 
   async #run(turn: RunningTurn, call: TurnCall): Promise<TurnResult> {
     const started = Date.now();
-    checkSandbox(call.sandbox, this.#config.maxSandbox, call.sessionId);
+    const policy = await resolvePolicy(
+      call.sandbox,
+      this.#policyBounds,
+      call.sessionId,
+    );
     await checkImages(call.images, call.sessionId);
     await this.#checkSupported(call);
-    const place = await resolveSessionPlace(this.#config.codexHome, call);
+    const place = await resolveSessionPlace(this.#workspaceBounds, call);
     if (this.#limiter.full) {
       turn.report(
         `Queued: ${this.#limiter.running} Codex processes already running (CODEX_PERSISTENT_MCP_MAX_CONCURRENT=${this.#config.maxConcurrent})`,
@@ -242,7 +294,7 @@ export class TurnService {
         sessionId: call.sessionId,
         model: call.model,
         reasoningEffort: call.reasoningEffort,
-        sandbox: call.sandbox,
+        policy,
         images: call.images,
         outputSchema: call.outputSchema,
         review: call.review,
@@ -281,6 +333,25 @@ export class TurnService {
       } ms`,
     );
     return result;
+  }
+
+  /** The user's bounds on directories. */
+  get #workspaceBounds(): WorkspaceBounds {
+    const { roots, home, codexHome } = this.#config;
+    return { roots, home, codexHome };
+  }
+
+  /** The user's bounds on what Codex may do. */
+  get #policyBounds(): PolicyBounds {
+    const { maxSandbox, codexHome, tmpdir, hiddenEnv, loadProjectConfig } =
+      this.#config;
+    return {
+      ceiling: maxSandbox,
+      codexHome,
+      tmpdir,
+      hiddenEnv,
+      loadProjectConfig,
+    };
   }
 
   /** Refuses what the installed Codex or the chosen backend cannot do. */

@@ -1,6 +1,7 @@
 /**
  * Where a turn runs: the explicit `cwd`, else (on resume) the one recorded in
- * the session's rollout file. Checked before Codex runs.
+ * the session's rollout file. Checked before Codex runs, and bounded by the
+ * user's roots (`workspace_roots.ts`): Codex gets the real path.
  *
  * @module
  */
@@ -8,6 +9,7 @@
 import { findRolloutFile, readSessionMeta } from "../codex/store.ts";
 import { CodexError, unknownSession } from "../errors.ts";
 import { pathInfo } from "../runtime/fs.ts";
+import { boundedDirectory, type WorkspaceBounds } from "./workspace_roots.ts";
 
 /** The directory a turn runs in, and the resumed session's rollout file. */
 export interface SessionPlace {
@@ -23,16 +25,18 @@ export interface SessionPlace {
  *
  * @example
  * ```ts ignore
- * const { cwd, rolloutPath } = await resolveSessionPlace("/home/me/.codex", {
- *   sessionId: "01a20ad4-3b48-7682-848b-3b8e5878fb23",
- * });
+ * const { cwd, rolloutPath } = await resolveSessionPlace(
+ *   { roots: ["/home/me/src"], home: "/home/me", codexHome: "/home/me/.codex" },
+ *   { sessionId: "01a20ad4-3b48-7682-848b-3b8e5878fb23" },
+ * );
  * ```
  */
 export async function resolveSessionPlace(
-  codexHome: string,
+  bounds: WorkspaceBounds,
   call: { sessionId?: string; cwd?: string },
 ): Promise<SessionPlace> {
   const { sessionId, cwd } = call;
+  const { codexHome } = bounds;
   if (sessionId === undefined) {
     if (cwd === undefined) {
       throw new CodexError(
@@ -44,7 +48,7 @@ export async function resolveSessionPlace(
         },
       );
     }
-    return { cwd: await checkDirectory(cwd) };
+    return { cwd: await checkDirectory(cwd, bounds) };
   }
   const rolloutPath = await findRolloutFile(codexHome, sessionId);
   if (rolloutPath === undefined) {
@@ -55,7 +59,10 @@ export async function resolveSessionPlace(
     );
   }
   if (cwd !== undefined) {
-    return { cwd: await checkDirectory(cwd, { sessionId }), rolloutPath };
+    return {
+      cwd: await checkDirectory(cwd, bounds, { sessionId }),
+      rolloutPath,
+    };
   }
   const recorded = (await readSessionMeta(rolloutPath))?.cwd;
   if (recorded === undefined) {
@@ -66,13 +73,17 @@ export async function resolveSessionPlace(
     );
   }
   return {
-    cwd: await checkDirectory(recorded, { sessionId, recorded: true }),
+    cwd: await checkDirectory(recorded, bounds, {
+      sessionId,
+      recorded: true,
+    }),
     rolloutPath,
   };
 }
 
 async function checkDirectory(
   path: string,
+  bounds: WorkspaceBounds,
   { sessionId, recorded = false }: { sessionId?: string; recorded?: boolean } =
     {},
 ): Promise<string> {
@@ -92,5 +103,5 @@ async function checkDirectory(
   const info = await pathInfo(path);
   if (info === undefined) fail("does not exist");
   else if (!info.isDirectory) fail("is not a directory");
-  return path;
+  return await boundedDirectory(path, bounds, sessionId);
 }

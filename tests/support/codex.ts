@@ -7,7 +7,7 @@
 import { TREE_MARKER_VARIABLE } from "../../src/runtime/process_tree.ts";
 
 /** The Codex versions every end-to-end test runs against. */
-export const CODEX_VERSIONS = ["0.77.0", "0.169.0"] as const;
+export const CODEX_VERSIONS = ["0.77.0", "0.169.0", "0.171.0"] as const;
 
 const REPO_ROOT = new URL("../../", import.meta.url).pathname;
 /** Where `deno task setup` installs what the tests need. */
@@ -37,14 +37,34 @@ export function codexBin(version: string): string {
 export const MOD_TS = `${REPO_ROOT}mod.ts`;
 
 /**
- * A fresh CODEX_HOME whose config sends every request to `baseUrl`;
- * `moreToml` is appended to its config.toml.
+ * Where the tests' homes and projects live: outside /tmp, which Codex's
+ * `workspace-write` sandbox makes writable, so that "nothing was written
+ * outside" means something. The tests' servers take it as their root
+ * (CODEX_PERSISTENT_MCP_ROOTS).
+ */
+export const SCRATCH_ROOT = "/var/tmp/codex-persistent-mcp-tests";
+
+/** A fresh directory under {@linkcode SCRATCH_ROOT}. */
+export async function makeScratchDir(prefix: string): Promise<string> {
+  await Deno.mkdir(SCRATCH_ROOT, { recursive: true });
+  // No "_" in the name: FAKE_SHELL commands spell spaces as "_".
+  return await Deno.makeTempDir({
+    dir: SCRATCH_ROOT,
+    prefix: prefix.replaceAll("_", "-"),
+  });
+}
+
+/**
+ * A fresh CODEX_HOME (`.codex` in a scratch home of its own) whose config
+ * sends every request to `baseUrl`; `moreToml` is appended to its
+ * config.toml. Remove its parent to clean up.
  */
 export async function makeCodexHome(
   baseUrl: string,
   moreToml = "",
 ): Promise<string> {
-  const home = await Deno.makeTempDir({ prefix: "codex-home-" });
+  const home = `${await makeScratchDir("home-")}/.codex`;
+  await Deno.mkdir(home);
   await Deno.writeTextFile(
     `${home}/config.toml`,
     `model = "fake-model"
@@ -64,7 +84,7 @@ ${moreToml}`,
 
 /** A fresh project directory for Codex to work in. */
 export function makeProjectDir(): Promise<string> {
-  return Deno.makeTempDir({ prefix: "codex-project-" });
+  return makeScratchDir("codex-project-");
 }
 
 /**

@@ -11,6 +11,8 @@ import {
   codexProcesses,
   makeCodexHome,
   makeProjectDir,
+  makeScratchDir,
+  SCRATCH_ROOT,
 } from "./codex.ts";
 import { type FakeModel, startFakeModel } from "./fake_model.ts";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
@@ -121,13 +123,14 @@ export async function startHarness(
   const project = await makeProjectDir();
   const cacheDir = await Deno.makeTempDir({ prefix: "mcp-cache-" });
   /** Directories removed with the harness. */
-  const scratch = [codexHome, project, cacheDir];
+  const scratch = [codexHome.replace(/\/\.codex$/, ""), project, cacheDir];
   const serverEnv = {
     CODEX_BIN: bin,
     CODEX_HOME: codexHome,
     CODEX_PERSISTENT_MCP_CACHE_DIR: cacheDir,
     CODEX_PERSISTENT_MCP_BACKEND: backend,
     CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS: String(TEST_APP_SERVER_IDLE_MS),
+    CODEX_PERSISTENT_MCP_ROOTS: SCRATCH_ROOT,
     ...env,
   };
   const server = await startServer(serverEnv, command);
@@ -161,7 +164,7 @@ export async function startHarness(
       );
     },
     async tempDir(prefix) {
-      const dir = await Deno.makeTempDir({ prefix });
+      const dir = await makeScratchDir(prefix);
       scratch.push(dir);
       return dir;
     },

@@ -9,7 +9,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { StdioClientTransport as StdioClientTransportType } from "@modelcontextprotocol/sdk/client/stdio";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
-import { MOD_TS } from "./codex.ts";
+import { MOD_TS, SCRATCH_ROOT } from "./codex.ts";
 
 /** A connected client and the server process behind it. */
 export interface ServerUnderTest {
@@ -40,6 +40,7 @@ export async function startServer(
       PATH: Deno.env.get("PATH") ?? "",
       HOME: Deno.env.get("HOME") ?? "",
       DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
+      CODEX_PERSISTENT_MCP_ROOTS: SCRATCH_ROOT,
       ...env,
     },
     stderr: "pipe",
