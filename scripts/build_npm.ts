@@ -51,6 +51,7 @@ async function run(
 
 const dependencies = {
   "@modelcontextprotocol/sdk": importMapVersion("@modelcontextprotocol/sdk"),
+  "smol-toml": importMapVersion("smol-toml"),
   zod: importMapVersion("zod"),
 };
 

@@ -4,6 +4,7 @@
  * on warm processes.
  */
 
+import { versionAtLeast } from "../src/codex/version.ts";
 import {
   assert,
   assertEquals,
@@ -158,7 +159,7 @@ for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
       // As README says: 0.169.0 refuses a second writer while we hold the
       // session; 0.77.0 has no lock and appends. Our next call must see it.
       let handTurns: number;
-      if (target.version === "0.169.0") {
+      if (versionAtLeast(target.version, "0.169.0")) {
         assertEquals(byHand.code, 1, byHand.stdout);
         assertStringIncludes(byHand.stderr, "already has an active writer");
         handTurns = 0;

@@ -144,7 +144,10 @@ Deno.test("buildExecArgs binds every value to its flag, puts flags before the su
       sessionId: "s1",
       policy: {
         sandbox: "workspace-write",
-        configOverrides: ['shell_environment_policy.exclude=["A_KEY"]'],
+        configOverrides: [
+          ["shell_environment_policy.exclude", ["A_KEY"]],
+          ["projects", { "/a b": { trust_level: "untrusted" } }],
+        ],
       },
       images: ["/a.png", "/b.png"],
       outputSchemaFile: "/tmp/x/schema.json",
@@ -159,6 +162,8 @@ Deno.test("buildExecArgs binds every value to its flag, puts flags before the su
       "workspace-write",
       "-c",
       'shell_environment_policy.exclude=["A_KEY"]',
+      "-c",
+      'projects={"/a b"={"trust_level"="untrusted"}}',
       "--image=/a.png",
       "--image=/b.png",
       "--output-schema=/tmp/x/schema.json",

@@ -20,6 +20,7 @@ import {
   parseAppServerLine,
   userAgentOf,
 } from "./app_server_protocol.ts";
+import { configFlags, type ConfigOverride } from "./args.ts";
 import { readStderrTail } from "./process_exit.ts";
 import { parseCodexVersion } from "./version.ts";
 
@@ -44,7 +45,7 @@ export interface AppServerOptions {
   /** Every request fails after this long without an answer. */
   requestTimeoutMs: number;
   /** `-c key=value` overrides for the process. */
-  configOverrides?: readonly string[];
+  configOverrides?: readonly ConfigOverride[];
   /** The process's working directory. */
   cwd?: string;
   env?: Record<string, string>;
@@ -102,7 +103,7 @@ export class AppServerConnection {
       options.codexBin,
       [
         "app-server",
-        ...(options.configOverrides ?? []).flatMap((value) => ["-c", value]),
+        ...configFlags(options.configOverrides ?? []),
       ],
       { env: options.env, cwd: options.cwd },
       options.spawn,

@@ -159,11 +159,13 @@ export class AppServerBackend {
         `codex app-server did not start: ${(error as Error).message}`,
       );
     }
-    // A review cannot say where or how it runs: the thread must.
+    // A review cannot say where or how it runs: the thread must. The
+    // overrides go to the thread too: 0.77.0 applies no `-c` to threads.
     const threadParams = {
       approvalPolicy: "never",
       sandbox: request.policy.sandbox,
       cwd: request.cwd,
+      config: Object.fromEntries(request.policy.configOverrides),
     };
     try {
       const [method, params] = sessionId === undefined

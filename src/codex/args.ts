@@ -36,8 +36,46 @@ export interface CodexPolicy {
   sandbox: SandboxMode;
   /** In force when `sandbox` is `workspace-write`. */
   workspaceWrite: WorkspaceWriteSettings;
-  /** `-c key=value` for every Codex process of the call. */
-  configOverrides: readonly string[];
+  /** Configuration overrides for every Codex process and thread of the call. */
+  configOverrides: readonly ConfigOverride[];
+}
+
+/** A TOML value (what a configuration override sets). */
+export type TomlValue =
+  | string
+  | number
+  | boolean
+  | readonly TomlValue[]
+  | { readonly [key: string]: TomlValue };
+
+/** One configuration override: a dotted key and its value. */
+export type ConfigOverride = readonly [key: string, value: TomlValue];
+
+/**
+ * The overrides as Codex's command line takes them (`-c key=value`, the
+ * value in TOML). JSON strings are TOML basic strings.
+ *
+ * @example
+ * ```ts
+ * import { configFlags } from "./args.ts";
+ * configFlags([["shell_environment_policy.exclude", ["DB_PASSWORD"]]]);
+ * // ["-c", 'shell_environment_policy.exclude=["DB_PASSWORD"]']
+ * ```
+ */
+export function configFlags(overrides: readonly ConfigOverride[]): string[] {
+  return overrides.flatMap(([key, value]) => ["-c", `${key}=${toml(value)}`]);
+}
+
+function toml(value: TomlValue): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value !== "object") return String(value);
+  if (Array.isArray(value)) return `[${value.map(toml).join(",")}]`;
+  return `{${
+    Object.entries(value).map(([key, item]) =>
+      `${JSON.stringify(key)}=${toml(item)}`
+    )
+      .join(",")
+  }}`;
 }
 
 /** What Codex's built-in reviewer looks at. */
@@ -95,10 +133,11 @@ export function buildExecArgs(request: ExecArgsRequest): string[] {
   if (request.reasoningEffort !== undefined) {
     args.push("-c", `model_reasoning_effort="${request.reasoningEffort}"`);
   }
-  args.push("-s", request.policy.sandbox);
-  for (const override of request.policy.configOverrides) {
-    args.push("-c", override);
-  }
+  args.push(
+    "-s",
+    request.policy.sandbox,
+    ...configFlags(request.policy.configOverrides),
+  );
   for (const image of request.images ?? []) args.push(`--image=${image}`);
   if (request.outputSchemaFile !== undefined) {
     args.push(`--output-schema=${request.outputSchemaFile}`);

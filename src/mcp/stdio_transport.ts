@@ -18,8 +18,8 @@ import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 
 /** The largest message read (a prompt is at most 1,000,000 characters). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
-/** How much of a dropped message is kept to find its request id. */
-const HEAD_BYTES = 4096;
+/** How much of each end of a dropped message is kept to find its request id. */
+const END_BYTES = 4096;
 const NEWLINE = 0x0a;
 
 /** A readable and a writable Node stream, as `process.stdin`/`stdout` are. */
@@ -56,6 +56,8 @@ export class LineStdioTransport implements Transport {
   #size = 0;
   /** The start of a line over the cap, kept while the rest is dropped. */
   #head?: Uint8Array;
+  /** The latest bytes of a line over the cap (its end, once it ends). */
+  #tail = new Uint8Array();
 
   /** Reads `streams.input` and writes `streams.output` (default: stdio). */
   constructor(
@@ -115,26 +117,32 @@ export class LineStdioTransport implements Transport {
 
   #collect(piece: Uint8Array): void {
     if (piece.length === 0) return;
-    if (this.#head !== undefined) return;
     this.#size += piece.length;
+    if (this.#head !== undefined) {
+      this.#tail = joinBytes([this.#tail, piece]).slice(-END_BYTES);
+      return;
+    }
     if (this.#size <= this.#maxBytes) {
       this.#pieces.push(piece);
       return;
     }
-    // Over the cap: keep only the start (for the request id), drop the rest.
-    this.#head = joinBytes([...this.#pieces, piece]).slice(0, HEAD_BYTES);
+    // Over the cap: keep only both ends (for the request id), drop the rest.
+    const joined = joinBytes([...this.#pieces, piece]);
+    this.#head = joined.slice(0, END_BYTES);
+    this.#tail = joined.slice(-END_BYTES);
     this.#pieces = [];
   }
 
   #endLine(): void {
-    const head = this.#head;
+    const { head, tail } = { head: this.#head, tail: this.#tail };
     const size = this.#size;
     const line = head === undefined ? joinBytes(this.#pieces) : undefined;
     this.#pieces = [];
     this.#size = 0;
     this.#head = undefined;
+    this.#tail = new Uint8Array();
     if (head !== undefined) {
-      this.#refuseOversized(head, size);
+      this.#refuseOversized(head, tail, size);
       return;
     }
     const text = new TextDecoder().decode(line).replace(/\r$/, "");
@@ -150,13 +158,12 @@ export class LineStdioTransport implements Transport {
   }
 
   /** Answers a request that was too large to read, if its id can be found. */
-  #refuseOversized(head: Uint8Array, size: number): void {
-    const start = new TextDecoder().decode(head);
-    // The SDK's clients write the id before the params.
-    const id = start.slice(0, start.search(/"params"\s*:|$/)).match(
-      /"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")/,
-    )?.[1];
-    const message = `The request is larger than this server reads (more than ${
+  #refuseOversized(head: Uint8Array, tail: Uint8Array, size: number): void {
+    const id = requestIdOf(
+      new TextDecoder().decode(head),
+      new TextDecoder().decode(tail),
+    );
+    const message = `The request is larger than this server reads (${
       size.toLocaleString("en-US")
     } bytes; at most ${this.#maxBytes.toLocaleString("en-US")}).`;
     this.onerror?.(new Error(message));
@@ -171,6 +178,21 @@ export class LineStdioTransport implements Transport {
       },
     }).catch(() => {});
   }
+}
+
+const ID = String.raw`"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")`;
+
+/**
+ * The id of a request known only by its ends: before its params (as most
+ * clients write it), or as its last member (as the MCP SDK's client does).
+ * Text inside the params cannot match: its quotes are escaped.
+ */
+function requestIdOf(head: string, tail: string): string | undefined {
+  const beforeParams = head.slice(0, head.search(/"params"\s*:|$/));
+  return beforeParams.match(new RegExp(ID))?.[1] ??
+    tail.match(
+      new RegExp(`${ID}\\s*(?:,\\s*"jsonrpc"\\s*:\\s*"2\\.0"\\s*)?}\\s*$`),
+    )?.[1];
 }
 
 function joinBytes(pieces: Uint8Array[]): Uint8Array {

@@ -13,6 +13,7 @@
 
 import {
   type CodexPolicy,
+  type ConfigOverride,
   SANDBOX_MODES,
   type SandboxMode,
 } from "../codex/args.ts";
@@ -154,30 +155,31 @@ function configOverrides(
   user: UserCodexConfig,
   bounds: PolicyBounds,
   workspace: WorkspaceWriteSettings,
-): string[] {
-  const toml = (value: string): string => JSON.stringify(value);
-  const list = (values: readonly string[]): string =>
-    `[${values.map(toml).join(",")}]`;
-  const overrides = [
-    `sandbox_workspace_write={writable_roots=${
-      list(workspace.writableRoots)
-    },network_access=${workspace.networkAccess},exclude_tmpdir_env_var=${workspace.excludeTmpdirEnvVar},exclude_slash_tmp=${workspace.excludeSlashTmp}}`,
-  ];
+): ConfigOverride[] {
+  const overrides: ConfigOverride[] = [[
+    "sandbox_workspace_write",
+    {
+      writable_roots: workspace.writableRoots,
+      network_access: workspace.networkAccess,
+      exclude_tmpdir_env_var: workspace.excludeTmpdirEnvVar,
+      exclude_slash_tmp: workspace.excludeSlashTmp,
+    },
+  ]];
   const hidden = [
     ...new Set([...user.shellEnvironmentExclude, ...bounds.hiddenEnv]),
   ];
   if (hidden.length > 0) {
-    overrides.push(`shell_environment_policy.exclude=${list(hidden)}`);
+    overrides.push(["shell_environment_policy.exclude", hidden]);
   }
   // Codex loads a project's .codex/config.toml (MCP servers it spawns
   // outside the sandbox, its sandbox_mode) only for trusted projects.
   if (!bounds.loadProjectConfig && user.projects.length > 0) {
-    overrides.push(
-      `projects={${
-        user.projects.map((path) => `${toml(path)}={trust_level="untrusted"}`)
-          .join(",")
-      }}`,
-    );
+    overrides.push([
+      "projects",
+      Object.fromEntries(
+        user.projects.map((path) => [path, { trust_level: "untrusted" }]),
+      ),
+    ]);
   }
   return overrides;
 }

@@ -28,6 +28,8 @@
 export interface RecordedRequest {
   model: string;
   effort?: string;
+  /** The request's Authorization header (the provider's `env_key`). */
+  authorization?: string;
   /** The user's messages (Codex's own context messages left out). */
   userMessages: string[];
   /** The request's `instructions` (Codex's base instructions). */
@@ -178,6 +180,7 @@ export function startFakeModel(): FakeModel {
       const record: RecordedRequest = {
         model: body.model,
         effort: body.reasoning?.effort,
+        authorization: request.headers.get("authorization") ?? undefined,
         userMessages: users,
         developerMessages: messagesOf(body.input ?? [], "developer"),
         instructions: String(body.instructions ?? ""),
