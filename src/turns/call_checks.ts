@@ -6,6 +6,7 @@
  * @module
  */
 
+import { FORK_SINCE, versionAtLeast } from "../codex/version.ts";
 import { CodexError } from "../errors.ts";
 import { openFile, pathInfo } from "../runtime/fs.ts";
 
@@ -117,6 +118,56 @@ function inspectValue(value: unknown): { depth: number; illFormed: boolean } {
   return { depth, illFormed: false };
 }
 
+/** The queue bounds of {@linkcode checkQueueRoom}. */
+export interface QueueBounds {
+  maxQueued: number;
+  maxQueuedPerSession: number;
+}
+
+/**
+ * Refuses a call past the queue bounds: `pending` are the sessions of the
+ * turns accepted and not finished (undefined: a new session's).
+ *
+ * @example
+ * ```ts
+ * import { checkQueueRoom } from "./call_checks.ts";
+ * checkQueueRoom(["a"], "a", { maxQueued: 64, maxQueuedPerSession: 2 }); // fine
+ * // checkQueueRoom(["a", "a"], "a", …) throws busy
+ * ```
+ */
+export function checkQueueRoom(
+  pending: readonly (string | undefined)[],
+  sessionId: string | undefined,
+  { maxQueued, maxQueuedPerSession }: QueueBounds,
+): void {
+  const onSession = sessionId === undefined
+    ? 0
+    : pending.filter((id) => id === sessionId.toLowerCase()).length;
+  const [count, limit, setting, where] = onSession >= maxQueuedPerSession
+    ? [
+      onSession,
+      maxQueuedPerSession,
+      "CODEX_PERSISTENT_MCP_MAX_QUEUED_PER_SESSION",
+      `on session ${sessionId}`,
+    ]
+    : [
+      pending.length,
+      maxQueued,
+      "CODEX_PERSISTENT_MCP_MAX_QUEUED",
+      "in this server",
+    ];
+  if (count < limit) return;
+  throw new CodexError(
+    "busy",
+    `${count} turns are already queued or running ${where}, the most this server accepts (${setting}=${limit}).`,
+    {
+      sessionId,
+      hint:
+        "Wait for them (codex_wait) or stop them (codex_cancel), then call again.",
+    },
+  );
+}
+
 /**
  * Refuses images that are not absolute paths of readable png, jpeg, gif or
  * webp files of at most {@linkcode MAX_IMAGE_BYTES}, naming the file.
@@ -167,4 +218,49 @@ async function imageProblem(path: string): Promise<string | undefined> {
     return "cannot be read";
   }
   return undefined;
+}
+
+/**
+ * Refuses what the installed Codex or the chosen backend cannot do: a fork
+ * before Codex {@linkcode FORK_SINCE}, a review inside a session on exec.
+ *
+ * @example
+ * ```ts ignore
+ * await checkSupported(call, { version: () => Promise.resolve("0.169.0"), appServer: true });
+ * ```
+ */
+export async function checkSupported(
+  call: { fork?: boolean; review?: unknown; sessionId?: string },
+  installed: { version(): Promise<string | undefined>; appServer: boolean },
+): Promise<void> {
+  if (call.fork) {
+    const version = await installed.version();
+    if (!versionAtLeast(version, FORK_SINCE)) {
+      throw new CodexError(
+        "not_supported",
+        `Forking a session needs Codex ${FORK_SINCE} or newer; this server runs Codex ${
+          version ?? "of an unknown version"
+        }.`,
+        {
+          sessionId: call.sessionId,
+          hint:
+            `Upgrade Codex (npm install -g @openai/codex) or point CODEX_BIN at ${FORK_SINCE} or newer; until then, start a new session.`,
+        },
+      );
+    }
+  }
+  if (
+    call.review !== undefined && call.sessionId !== undefined &&
+    !installed.appServer
+  ) {
+    throw new CodexError(
+      "not_supported",
+      `A review inside session ${call.sessionId} needs the app-server backend: codex exec review always starts a new session.`,
+      {
+        sessionId: call.sessionId,
+        hint:
+          "Omit session_id to review in a new session, or run the server with CODEX_PERSISTENT_MCP_BACKEND=app-server.",
+      },
+    );
+  }
 }

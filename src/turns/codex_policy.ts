@@ -22,6 +22,7 @@ import {
   type UserCodexConfig,
   type WorkspaceWriteSettings,
 } from "../codex/user_config.ts";
+import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
 import { isWithin, realPaths } from "./workspace_roots.ts";
 
@@ -38,6 +39,28 @@ export interface PolicyBounds {
   hiddenEnv: readonly string[];
   /** `CODEX_PERSISTENT_MCP_PROJECT_CONFIG=on`: load project `.codex/` configs. */
   loadProjectConfig: boolean;
+}
+
+/**
+ * The policy bounds in the server's settings.
+ *
+ * @example
+ * ```ts
+ * import { policyBounds } from "./codex_policy.ts";
+ * import { loadConfig } from "../config.ts";
+ * policyBounds(loadConfig({ HOME: "/home/me" })).ceiling; // "workspace-write"
+ * ```
+ */
+export function policyBounds(config: Config): PolicyBounds {
+  const { maxSandbox, codexHome, tmpdir, hiddenEnv, loadProjectConfig } =
+    config;
+  return {
+    ceiling: maxSandbox,
+    codexHome,
+    tmpdir,
+    hiddenEnv,
+    loadProjectConfig,
+  };
 }
 
 /** The places, as real paths, that decide whether Codex's home is safe. */

@@ -25,19 +25,19 @@ import type { TurnResult } from "../codex/verdict.ts";
 import type { Config } from "../config.ts";
 import { Limiter } from "../limiter.ts";
 import { SessionQueue } from "../session_queue.ts";
-import {
-  FORK_SINCE,
-  probeCodexVersion,
-  versionAtLeast,
-} from "../codex/version.ts";
-import { CodexError } from "../errors.ts";
+import { probeCodexVersion } from "../codex/version.ts";
 import { VERSION } from "../version.ts";
-import { checkCallInput, checkImages } from "./call_checks.ts";
-import { type PolicyBounds, resolvePolicy } from "./codex_policy.ts";
+import {
+  checkCallInput,
+  checkImages,
+  checkQueueRoom,
+  checkSupported,
+} from "./call_checks.ts";
+import { policyBounds, resolvePolicy } from "./codex_policy.ts";
 import { withParsedReply, withReviewOutput } from "./reply_extras.ts";
 import { RunningTurn } from "./running_turn.ts";
 import { resolveSessionPlace } from "./session_cwd.ts";
-import type { WorkspaceBounds } from "./workspace_roots.ts";
+import { workspaceBounds } from "./workspace_roots.ts";
 
 /**
  * The `clientInfo.name` given to `codex app-server`: Codex records it as the
@@ -184,41 +184,13 @@ export class TurnService {
     return stopped;
   }
 
-  /**
-   * Refuses a call past the queue bounds: turns accepted and not finished,
-   * per session and in all.
-   */
+  /** Refuses a call past the queue bounds. */
   #checkRoom(sessionId: string | undefined): void {
-    const pending = [...this.#turns].filter((turn) =>
-      turn.outcome === undefined
-    );
-    const { maxQueued, maxQueuedPerSession } = this.#config;
-    const onSession = sessionId === undefined
-      ? 0
-      : pending.filter((turn) => turn.sessionId === sessionId.toLowerCase())
-        .length;
-    const [count, limit, setting, where] = onSession >= maxQueuedPerSession
-      ? [
-        onSession,
-        maxQueuedPerSession,
-        "CODEX_PERSISTENT_MCP_MAX_QUEUED_PER_SESSION",
-        `on session ${sessionId}`,
-      ]
-      : [
-        pending.length,
-        maxQueued,
-        "CODEX_PERSISTENT_MCP_MAX_QUEUED",
-        "in this server",
-      ];
-    if (count < limit) return;
-    throw new CodexError(
-      "busy",
-      `${count} turns are already queued or running ${where}, the most this server accepts (${setting}=${limit}).`,
-      {
-        sessionId,
-        hint:
-          "Wait for them (codex_wait) or stop them (codex_cancel), then call again.",
-      },
+    checkQueueRoom(
+      [...this.#turns].filter((turn) => turn.outcome === undefined)
+        .map((turn) => turn.sessionId),
+      sessionId,
+      this.#config,
     );
   }
 
@@ -266,12 +238,18 @@ export class TurnService {
     const started = Date.now();
     const policy = await resolvePolicy(
       call.sandbox,
-      this.#policyBounds,
+      policyBounds(this.#config),
       call.sessionId,
     );
     await checkImages(call.images, call.sessionId);
-    await this.#checkSupported(call);
-    const place = await resolveSessionPlace(this.#workspaceBounds, call);
+    await checkSupported(call, {
+      version: () => this.#version(),
+      appServer: this.#appServer !== undefined,
+    });
+    const place = await resolveSessionPlace(
+      workspaceBounds(this.#config),
+      call,
+    );
     if (this.#limiter.full) {
       turn.report(
         `Queued: ${this.#limiter.running} Codex processes already running (CODEX_PERSISTENT_MCP_MAX_CONCURRENT=${this.#config.maxConcurrent})`,
@@ -333,59 +311,6 @@ export class TurnService {
       } ms`,
     );
     return result;
-  }
-
-  /** The user's bounds on directories. */
-  get #workspaceBounds(): WorkspaceBounds {
-    const { roots, home, codexHome } = this.#config;
-    return { roots, home, codexHome };
-  }
-
-  /** The user's bounds on what Codex may do. */
-  get #policyBounds(): PolicyBounds {
-    const { maxSandbox, codexHome, tmpdir, hiddenEnv, loadProjectConfig } =
-      this.#config;
-    return {
-      ceiling: maxSandbox,
-      codexHome,
-      tmpdir,
-      hiddenEnv,
-      loadProjectConfig,
-    };
-  }
-
-  /** Refuses what the installed Codex or the chosen backend cannot do. */
-  async #checkSupported(call: TurnCall): Promise<void> {
-    if (call.fork) {
-      const version = await this.#version();
-      if (!versionAtLeast(version, FORK_SINCE)) {
-        throw new CodexError(
-          "not_supported",
-          `Forking a session needs Codex ${FORK_SINCE} or newer; this server runs Codex ${
-            version ?? "of an unknown version"
-          }.`,
-          {
-            sessionId: call.sessionId,
-            hint:
-              `Upgrade Codex (npm install -g @openai/codex) or point CODEX_BIN at ${FORK_SINCE} or newer; until then, start a new session.`,
-          },
-        );
-      }
-    }
-    if (
-      call.review !== undefined && call.sessionId !== undefined &&
-      this.#appServer === undefined
-    ) {
-      throw new CodexError(
-        "not_supported",
-        `A review inside session ${call.sessionId} needs the app-server backend: codex exec review always starts a new session.`,
-        {
-          sessionId: call.sessionId,
-          hint:
-            "Omit session_id to review in a new session, or run the server with CODEX_PERSISTENT_MCP_BACKEND=app-server.",
-        },
-      );
-    }
   }
 
   /** The installed Codex's version, asked once. */

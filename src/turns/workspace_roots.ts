@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
 import { realPath } from "../runtime/fs.ts";
 
@@ -19,6 +20,21 @@ export interface WorkspaceBounds {
   home?: string;
   /** Codex's home: never inside a working directory, nor one itself. */
   codexHome: string;
+}
+
+/**
+ * The directory bounds in the server's settings.
+ *
+ * @example
+ * ```ts
+ * import { workspaceBounds } from "./workspace_roots.ts";
+ * import { loadConfig } from "../config.ts";
+ * workspaceBounds(loadConfig({ HOME: "/home/me" }, "/home/me/src")).roots; // ["/home/me/src"]
+ * ```
+ */
+export function workspaceBounds(config: Config): WorkspaceBounds {
+  const { roots, home, codexHome } = config;
+  return { roots, home, codexHome };
 }
 
 /**

@@ -1,0 +1,152 @@
+/**
+ * Unit tests for the pure parts of the ceiling: reading the user's Codex
+ * config, the effective policy, the input checks, and the stdio reader.
+ */
+
+import { EventEmitter } from "node:events";
+import { parseUserCodexConfig } from "../src/codex/user_config.ts";
+import { LineStdioTransport } from "../src/mcp/stdio_transport.ts";
+import { checkCallInput } from "../src/turns/call_checks.ts";
+import { codexPolicy, type PolicyBounds } from "../src/turns/codex_policy.ts";
+import { assert, assertEquals } from "./support/assert.ts";
+
+const BOUNDS: PolicyBounds = {
+  ceiling: "workspace-write",
+  codexHome: "/home/me/.codex",
+  hiddenEnv: ["DB_PASSWORD"],
+  loadProjectConfig: false,
+};
+const PLACES = { codexHome: "/home/me/.codex", writableRoots: [] };
+
+Deno.test("the user's config is read as Codex reads it: active legacy profile first, other profiles ignored, any quoting", () => {
+  const text = `profile = "careful"
+sandbox_mode = 'workspace-write'
+[profiles.wild]
+sandbox_mode = "danger-full-access"
+[profiles.careful]
+sandbox_mode = "read-only"
+[sandbox_workspace_write]
+writable_roots = ["/data"]
+exclude_slash_tmp = true
+[projects."/repo"]
+trust_level = "trusted"
+[shell_environment_policy]
+exclude = ["MY_*"]
+`;
+  const config = parseUserCodexConfig(text);
+  assertEquals(config.sandboxMode, "read-only");
+  assertEquals(config.workspaceWrite, {
+    writableRoots: ["/data"],
+    networkAccess: false,
+    excludeTmpdirEnvVar: false,
+    excludeSlashTmp: true,
+  });
+  assertEquals(config.projects, ["/repo"]);
+  assertEquals(config.shellEnvironmentExclude, ["MY_*"]);
+  assertEquals(
+    parseUserCodexConfig('[profiles.x]\nsandbox_mode = "danger-full-access"')
+      .sandboxMode,
+    undefined,
+  );
+  assert(parseUserCodexConfig("model = [broken").problem !== undefined);
+});
+
+Deno.test("the policy is the lower of the call (or the user's default) and the ceiling, and keeps Codex's home shut", () => {
+  const user = parseUserCodexConfig('sandbox_mode = "danger-full-access"');
+  assertEquals(
+    codexPolicy(undefined, user, BOUNDS, PLACES).sandbox,
+    "workspace-write",
+  );
+  assertEquals(
+    codexPolicy("read-only", user, BOUNDS, PLACES).sandbox,
+    "read-only",
+  );
+  let refused = false;
+  try {
+    codexPolicy("danger-full-access", user, BOUNDS, PLACES);
+  } catch {
+    refused = true;
+  }
+  assert(refused, "a call above the ceiling was accepted");
+  // An unreadable config decides nothing: read-only.
+  assertEquals(
+    codexPolicy(undefined, parseUserCodexConfig("x = ["), BOUNDS, PLACES)
+      .sandbox,
+    "read-only",
+  );
+  const inTmp = codexPolicy(undefined, user, BOUNDS, {
+    codexHome: "/tmp/h/.codex",
+    slashTmp: "/tmp",
+    writableRoots: [],
+  });
+  assertEquals(inTmp.workspaceWrite.excludeSlashTmp, true);
+  const roots = codexPolicy(undefined, parseUserCodexConfig(""), BOUNDS, {
+    ...PLACES,
+    writableRoots: ["/home/me"],
+  });
+  assertEquals(roots.sandbox, "read-only");
+  let opened = false;
+  try {
+    codexPolicy("workspace-write", user, BOUNDS, {
+      ...PLACES,
+      writableRoots: ["/home/me"],
+    });
+  } catch {
+    opened = true;
+  }
+  assert(opened, "a writable root holding Codex's home was accepted");
+  const trusted = codexPolicy(
+    undefined,
+    parseUserCodexConfig('[projects."/repo"]\ntrust_level = "trusted"'),
+    BOUNDS,
+    PLACES,
+  );
+  assertEquals(trusted.configOverrides.slice(1), [
+    ["shell_environment_policy.exclude", ["DB_PASSWORD"]],
+    ["projects", { "/repo": { trust_level: "untrusted" } }],
+  ]);
+});
+
+Deno.test("the input checks find lone surrogates and depth at any depth, without recursion", () => {
+  let deep: Record<string, unknown> = {};
+  for (let level = 0; level < 100_000; level++) deep = { a: deep };
+  const problems: string[] = [];
+  for (
+    const input of [
+      { prompt: "\ud800" },
+      { prompt: "x", outputSchema: deep },
+      { prompt: "x", outputSchema: { a: [{ b: "\udc00" }] } },
+    ]
+  ) {
+    try {
+      checkCallInput(input);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  assertEquals(problems.length, 3, problems.join(" | "));
+  checkCallInput({ prompt: "pair 😀", outputSchema: { type: "string" } });
+});
+
+Deno.test("the stdio reader splits lines across chunks, and answers an oversized request by its id", async () => {
+  const written: string[] = [];
+  const input = Object.assign(new EventEmitter(), { pause: () => {} });
+  const transport = new LineStdioTransport({
+    input,
+    output: { write: (text) => (written.push(text), true), once: () => {} },
+  }, 64);
+  const messages: unknown[] = [];
+  transport.onmessage = (message) => messages.push(message);
+  await transport.start();
+  const feed = (text: string) =>
+    input.emit("data", new TextEncoder().encode(text));
+  feed('{"jsonrpc":"2.0","me');
+  feed('thod":"ping","id":1}\n{"jsonrpc":"2.0","method":"ping","id":2}\n');
+  feed(`{"method":"tools/call","params":{"p":"${"x".repeat(200)}"},`);
+  feed('"jsonrpc":"2.0","id":7}\n');
+  assertEquals(messages.length, 2);
+  assertEquals(written.length, 1);
+  const answer = JSON.parse(written[0]);
+  assertEquals(answer.id, 7);
+  assertEquals(answer.error.code, -32600);
+});
