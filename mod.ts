@@ -9,9 +9,8 @@
  *
  * @example Serve MCP on stdio
  * ```ts ignore
- * import { createServer, LineStdioTransport, loadConfig } from "jsr:@codex-persistent/mcp";
- * const server = createServer(loadConfig(Deno.env.toObject()));
- * await server.mcp.connect(new LineStdioTransport());
+ * import { loadConfig, serveStdio } from "jsr:@codex-persistent/mcp";
+ * const server = await serveStdio(loadConfig(Deno.env.toObject()));
  * ```
  *
  * @example Run Codex turns
@@ -26,36 +25,80 @@
  * @module
  */
 
-import process from "node:process";
-import { main } from "./src/cli.ts";
-
-export { main } from "./src/cli.ts";
 export { type Config, loadConfig } from "./src/config.ts";
-export { type CodexMcpServer, createServer } from "./src/mcp/server.ts";
-export { VERSION } from "./src/version.ts";
 export {
-  LineStdioTransport,
-  MAX_MESSAGE_BYTES,
-} from "./src/mcp/stdio_transport.ts";
+  type CreateServerOptions,
+  serveStdio,
+  type StdioServer,
+} from "./src/mcp/server.ts";
+export { VERSION } from "./src/version.ts";
 export {
   type TurnCall,
   type TurnLog,
   TurnService,
+  type TurnServiceOptions,
 } from "./src/turns/service.ts";
 export { RunningTurn, type TurnOutcome } from "./src/turns/running_turn.ts";
-export { runCodexTurn } from "./src/codex/runner.ts";
+export {
+  type BackendCapabilities,
+  BackendUnavailableError,
+  FallbackBackend,
+  type TurnBackend,
+} from "./src/codex/backend.ts";
+export { ExecBackend } from "./src/codex/exec/backend.ts";
+export { runCodexTurn } from "./src/codex/exec/runner.ts";
+export { SessionStore, type StoredSession } from "./src/store/session_store.ts";
 export type { TurnRequest } from "./src/codex/turn_request.ts";
-export type { TurnResult } from "./src/codex/verdict.ts";
+export type { ExecArgsRequest } from "./src/codex/exec/args.ts";
+export type {
+  ReviewOutput,
+  TurnLimits,
+  TurnResult,
+} from "./src/codex/verdict.ts";
+export type { OriginHeader } from "./src/header.ts";
+export type { SpawnProcess } from "./src/runtime/types.ts";
+export type { WorkspaceWriteSettings } from "./src/codex/user_config.ts";
+export type { ConversationPage } from "./src/store/rollout_files.ts";
+export type { ListOptions, SessionListing } from "./src/store/session_index.ts";
+export type { ReviewFinding } from "./src/codex/verdict.ts";
+export type {
+  ChildExit,
+  SpawnedChild,
+  SpawnOptions,
+} from "./src/runtime/types.ts";
+export type { ConversationMessage } from "./src/store/rollout.ts";
+export type {
+  ListPosition,
+  SessionSummary,
+} from "./src/store/session_index.ts";
 export { CodexError, type CodexErrorKind } from "./src/errors.ts";
 export {
   type CodexPolicy,
+  type ConfigOverride,
   REASONING_EFFORTS,
   type ReasoningEffort,
+  type ReviewTarget,
   SANDBOX_MODES,
   type SandboxMode,
-} from "./src/codex/args.ts";
-export type { ThreadEvent, ThreadItem, Usage } from "./src/codex/events.ts";
+  type TomlValue,
+} from "./src/codex/turn_options.ts";
+export type {
+  AgentMessageItem,
+  CommandExecutionItem,
+  ErrorItem,
+  FileChangeItem,
+  McpToolCallItem,
+  ReasoningItem,
+  ThreadEvent,
+  ThreadItem,
+  TodoListItem,
+  Usage,
+  WebSearchItem,
+} from "./src/codex/events.ts";
 
 if (import.meta.main) {
-  process.exit(await main(Deno.args));
+  // The command line lives in its own module: importing the library runs
+  // nothing and loads none of it.
+  const { runCli } = await import("./src/cli.ts");
+  await runCli(Deno.args);
 }

@@ -1,7 +1,8 @@
 /**
  * Benchmark: the exec and app-server backends side by side, through MCP with
  * the real Codex CLI and the fake model: median latency of new-session and
- * resume calls, six sessions in parallel (median of three), memory of the Codex processes held,
+ * resume calls, six sessions in parallel (median of three), memory of the
+ * Codex processes held (resident and proportional),
  * and raw `codex exec resume` for comparison.
  *
  *   deno task bench:backends [codex version=both]
@@ -19,17 +20,25 @@ import { median } from "./bench_support.ts";
 const versions = Deno.args[0] ? [Deno.args[0]] : CODEX_VERSIONS;
 const RUNS = 7;
 
-function rssMiB(pids: number[]): number {
-  let kib = 0;
+/**
+ * Memory of processes in MiB: resident (VmRSS, which counts the pages of
+ * one Codex binary shared by every warm session again in each) and
+ * proportional (Pss: shared pages split among their users).
+ */
+function memoryMiB(pids: number[]): { rss: number; pss: number } {
+  let rss = 0;
+  let pss = 0;
   for (const pid of pids) {
     try {
       const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-      kib += Number(status.match(/VmRSS:\s+(\d+) kB/)?.[1] ?? 0);
+      rss += Number(status.match(/VmRSS:\s+(\d+) kB/)?.[1] ?? 0);
+      const rollup = Deno.readTextFileSync(`/proc/${pid}/smaps_rollup`);
+      pss += Number(rollup.match(/^Pss:\s+(\d+) kB/m)?.[1] ?? 0);
     } catch {
       // Gone.
     }
   }
-  return kib / 1024;
+  return { rss: rss / 1024, pss: pss / 1024 };
 }
 
 async function time(run: () => Promise<unknown>): Promise<number> {
@@ -65,7 +74,7 @@ for (const version of versions) {
       }
       // Every session made so far is still warm (60 s idle window).
       const warmSessions = RUNS + 1;
-      const held = rssMiB(codexProcesses(h.codexHome));
+      const held = memoryMiB(codexProcesses(h.codexHome));
       const parallel: number[] = [];
       for (let run = 0; run < 3; run++) {
         parallel.push(
@@ -102,8 +111,10 @@ for (const version of versions) {
             median(parallel).toFixed(0)
           } ms, ` +
           `Codex processes held with ${warmSessions} sessions used ${
-            held.toFixed(0)
-          } MiB (${(held / warmSessions).toFixed(0)} MiB each)`,
+            held.rss.toFixed(0)
+          } MiB resident (${
+            (held.rss / warmSessions).toFixed(0)
+          } MiB each; proportional ${(held.pss / warmSessions).toFixed(0)})`,
       );
     } finally {
       await h.close();

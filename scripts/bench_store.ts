@@ -13,8 +13,8 @@ import {
   findRolloutFile,
   readConversationPage,
   readSessionMeta,
-} from "../src/codex/store.ts";
-import { SessionIndex } from "../src/codex/session_index.ts";
+} from "../src/store/rollout_files.ts";
+import { SessionIndex } from "../src/store/session_index.ts";
 import { pathInfo } from "../src/runtime/fs.ts";
 import {
   codexBin,

@@ -6,8 +6,8 @@
 
 import process from "node:process";
 import { loadConfig } from "./config.ts";
-import { createServer } from "./mcp/server.ts";
-import { LineStdioTransport } from "./mcp/stdio_transport.ts";
+import { serveStdio } from "./mcp/server.ts";
+import { settingsHelp } from "./settings.ts";
 import { VERSION } from "./version.ts";
 
 const USAGE = `codex-persistent-mcp ${VERSION}
@@ -19,27 +19,7 @@ Usage: codex-persistent-mcp [--help | --version]
   client rather than running it by hand.
 
 Environment:
-  CODEX_BIN                              codex executable (default: codex on PATH)
-  CODEX_HOME                             Codex's home and session store (default: ~/.codex)
-  CODEX_PERSISTENT_MCP_ORIGIN            origin written into every prompt (default: codex-persistent-mcp)
-  CODEX_PERSISTENT_MCP_TIMEOUT_MS        default timeout_ms of a call (default: 1800000)
-  CODEX_PERSISTENT_MCP_IDLE_TIMEOUT_MS   stop Codex after this long without an event (default: 300000)
-  CODEX_PERSISTENT_MCP_HEARTBEAT_MS      progress heartbeat while Codex is silent (default: 10000)
-  CODEX_PERSISTENT_MCP_MAX_CONCURRENT    Codex processes at once (default: 4)
-  CODEX_PERSISTENT_MCP_MAX_REPLY_BYTES   larger replies are cut (default: 4000000)
-  CODEX_PERSISTENT_MCP_BACKEND           app-server or exec (default: app-server)
-  CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS  app-server: release a session this long after its last call (default: 30000)
-  CODEX_PERSISTENT_MCP_APP_SERVER_MAX_WARM app-server: at most this many warm sessions (default: 4)
-  CODEX_PERSISTENT_MCP_CACHE_DIR         cache of codex_sessions (default: ~/.cache/codex-persistent-mcp)
-  CODEX_PERSISTENT_MCP_MAX_SANDBOX       the most a call's sandbox may ask for or get (default: workspace-write)
-  CODEX_PERSISTENT_MCP_ROOTS             ':'-separated directories a call's cwd must lie in (default: the start directory)
-  CODEX_PERSISTENT_MCP_SHELL_ENV_ALLOW   secret-looking variables Codex's shell may still see (default: none)
-  CODEX_PERSISTENT_MCP_PROJECT_CONFIG    on: load trusted projects' .codex/ configs (default: off)
-  CODEX_PERSISTENT_MCP_MAX_QUEUED_PER_SESSION  turns waiting or running per session (default: 8)
-  CODEX_PERSISTENT_MCP_MAX_QUEUED        turns waiting or running in all (default: 64)
-  CODEX_PERSISTENT_MCP_HANDOFF_MS        a turn call still running after this long returns "running" (default: unset)
-  CODEX_PERSISTENT_MCP_RESULT_RETENTION_MS  keep uncollected results this long (default: 3600000)
-  CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS keep at most this many uncollected results (default: 64)
+${settingsHelp()}
 `;
 
 /**
@@ -73,8 +53,7 @@ export async function main(args: string[]): Promise<number> {
     console.error(`codex-persistent-mcp: ${(error as Error).message}`);
     return 2;
   }
-  const server = createServer(config);
-  await server.mcp.connect(new LineStdioTransport());
+  const server = await serveStdio(config);
   return await new Promise<number>((resolve) => {
     let stopping = false;
     const shutdown = async (): Promise<void> => {
@@ -88,4 +67,17 @@ export async function main(args: string[]): Promise<number> {
     process.on("SIGINT", shutdown);
     process.on("SIGTERM", shutdown);
   });
+}
+
+/**
+ * Runs the command line and exits the process with its status (the entry
+ * of `deno run mod.ts` and of the npm bin).
+ *
+ * @example
+ * ```ts ignore
+ * await runCli(["--help"]);
+ * ```
+ */
+export async function runCli(args: string[]): Promise<never> {
+  process.exit(await main(args));
 }

@@ -5,8 +5,8 @@
  */
 
 import process from "node:process";
-import { SANDBOX_MODES, type SandboxMode } from "./codex/args.ts";
-import { codexHomeFrom } from "./codex/store.ts";
+import { SANDBOX_MODES, type SandboxMode } from "./codex/turn_options.ts";
+import { codexHomeFrom } from "./store/rollout_files.ts";
 
 /** The server's settings. */
 export interface Config {
@@ -83,7 +83,8 @@ const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|PRIVATE/i;
 /** Bounds of `timeout_ms`, per call and as the default. */
 export const TIMEOUT_BOUNDS_MS = { min: 1_000, max: 86_400_000 } as const;
 
-const NUMBER_SETTINGS = {
+/** Bounds and defaults of the settings that take a number. */
+export const NUMBER_SETTINGS = {
   CODEX_PERSISTENT_MCP_TIMEOUT_MS: {
     fallback: 1_800_000,
     ...TIMEOUT_BOUNDS_MS,

@@ -13,6 +13,8 @@ export type CodexErrorKind =
   | "not_supported"
   | "reply_not_json"
   | "unknown_session"
+  | "unknown_turn"
+  | "session_locked"
   | "session_mismatch"
   | "codex_missing"
   | "codex_failed"
@@ -88,4 +90,44 @@ export function unknownSession(
     `Unknown session ${sessionId}: Codex's session store (${codexHome}/sessions) has no such session.`,
     { sessionId, hint },
   );
+}
+
+/**
+ * The error for a session another Codex process holds open for writing
+ * (Codex 0.169.0 and newer lock a loaded session): resuming it here would
+ * mean two writers.
+ *
+ * @example
+ * ```ts
+ * import { sessionLocked } from "./errors.ts";
+ * sessionLocked("01a2…", "already has an active writer").kind; // "session_locked"
+ * ```
+ */
+export function sessionLocked(
+  sessionId: string,
+  codexMessage: string,
+): CodexError {
+  return new CodexError(
+    "session_locked",
+    `Session ${sessionId} is open in another Codex process, which holds its writer lock, so it cannot be continued here now (Codex said: ${codexMessage}).`,
+    {
+      sessionId,
+      hint:
+        "The holder is one of: Codex's TUI (`codex resume` in a terminal), another codex-persistent-mcp server (its app-server keeps a session open for CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS after its last call), or a `codex exec` still running. Close or finish that one, then call again; or codex_fork the session to go on in a copy.",
+    },
+  );
+}
+
+/**
+ * Whether Codex's message says another process holds the session's writer
+ * lock.
+ *
+ * @example
+ * ```ts
+ * import { saysSessionLocked } from "./errors.ts";
+ * saysSessionLocked("thread 01a2… already has an active writer"); // true
+ * ```
+ */
+export function saysSessionLocked(message: string): boolean {
+  return /active writer/i.test(message);
 }

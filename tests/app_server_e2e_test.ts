@@ -179,3 +179,46 @@ for (const target of TARGETS.filter((t) => t.backend === "app-server")) {
     },
   );
 }
+
+for (const target of TARGETS) {
+  Deno.test(
+    `${target.label} Codex runs as its native binary, with no Node launcher in between`,
+    E2E,
+    async () => {
+      const h = await startHarness(target, {
+        CODEX_PERSISTENT_MCP_BACKEND: target.backend,
+      });
+      try {
+        const turn = h.turn({
+          cwd: h.project,
+          prompt: "native please FAKE_SLEEP_MS=1500",
+        });
+        assert(
+          await eventually(() => h.fake.requests.length > 0, 10_000),
+          "Codex never called the model",
+        );
+        const executables = codexProcesses(h.codexHome).map((pid) => {
+          try {
+            return Deno.realPathSync(`/proc/${pid}/exe`);
+          } catch {
+            return "";
+          }
+        });
+        // The harness's CODEX_BIN is the npm launcher (node_modules/.bin/codex).
+        assert(
+          executables.some((exe) =>
+            /\/vendor\/[^/]+\/(bin|codex)\/codex$/.test(exe)
+          ),
+          executables.join("\n"),
+        );
+        assert(
+          !executables.some((exe) => /\/node[0-9.]*$/.test(exe)),
+          executables.join("\n"),
+        );
+        assertStringIncludes((await turn).reply, "native please");
+      } finally {
+        await h.close();
+      }
+    },
+  );
+}

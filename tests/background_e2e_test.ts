@@ -138,10 +138,12 @@ e2eTests(
     const cancelled = await answer(h, "codex_cancel", {
       session_id: sessionId,
     });
+    const [stoppedTurn] = cancelled.turn_ids as string[];
     assertEquals(cancelled, {
       session_id: sessionId,
       status: "cancelled",
       cancelled: 1,
+      turn_ids: [stoppedTurn],
     });
     assert(
       await eventually(
@@ -156,6 +158,7 @@ e2eTests(
       "failed (cancelled)",
       "codex_cancel was called",
       `session_id: ${sessionId}`,
+      `turn_id: ${stoppedTurn}`,
     );
     assert(!report.includes("ECHO"), report);
     const next = await h.turn({ session_id: sessionId, prompt: "after" });
@@ -214,21 +217,38 @@ e2eTests(
 );
 
 e2eTests(
-  "past CODEX_PERSISTENT_MCP_HANDOFF_MS a call returns running and the reply arrives through codex_wait",
+  "past CODEX_PERSISTENT_MCP_HANDOFF_MS a call returns running, codex_wait is bounded by it too, and the reply arrives",
   async (h) => {
     const started = Date.now();
     const handed = await answer(h, "codex_chat", {
       cwd: h.project,
-      prompt: "slow one FAKE_SLEEP_MS=4000",
+      prompt: "slow one FAKE_SLEEP_MS=6000",
     });
     assertEquals(handed.status, "running");
-    assert(Date.now() - started < 3_500, "the call was not handed off");
+    assert(Date.now() - started < 5_000, "the call was not handed off");
     assert(UUID.test(String(handed.session_id)));
-    const done = await answer(h, "codex_wait", {
-      session_id: handed.session_id,
-      wait_ms: 30_000,
-    });
-    assertEquals(done.status, "completed");
+    // The hand-off bounds every call: a wait asking for longer (or for the
+    // 30 s default) still answers running while the turn goes on.
+    for (const wait of [{ wait_ms: 30_000 }, {}]) {
+      const waited = await answer(h, "codex_wait", {
+        session_id: handed.session_id,
+        ...wait,
+      });
+      assertEquals(
+        [waited.status, waited.turn_id],
+        ["running", handed.turn_id],
+        JSON.stringify(wait),
+      );
+    }
+    assertEquals(h.fake.requests[0].endedAt, undefined, "the turn ended");
+    let done: Record<string, unknown> = {};
+    while (done.status !== "completed") {
+      done = await answer(h, "codex_wait", {
+        session_id: handed.session_id,
+        turn_id: handed.turn_id,
+      });
+    }
+    assertEquals(done.turn_id, handed.turn_id);
     assertStringIncludes(String(done.reply), "slow one");
     // A quick call still completes within the hand-off.
     const quick = await h.turn({ cwd: h.project, prompt: "quick" });

@@ -106,10 +106,10 @@ async function scenario(
     assert(unknown.isError);
     const anonymize = (value: unknown) =>
       JSON.parse(
-        JSON.stringify(value).replaceAll(sessionId, "<session>").replaceAll(
-          codexHome,
-          "<home>",
-        ),
+        JSON.stringify(value).replaceAll(sessionId, "<session>")
+          .replaceAll(codexHome, "<home>")
+          // Turn ids carry the server's start time.
+          .replace(/turn-[0-9a-z]+-/g, "turn-<server>-"),
       );
     seen.push(...[first, second, fourth, unknown].map(anonymize));
     return seen;

@@ -2,8 +2,9 @@
  * End to end with a real MCP client: Codex CLI 0.169.0 runs our server as an
  * MCP server with a tool timeout shorter than the turn. With
  * CODEX_PERSISTENT_MCP_HANDOFF_MS below that timeout, the call comes back
- * "running" in time, the client's (fake) model calls codex_wait until the
- * reply is in, and ends with it.
+ * "running" in time, the client's (fake) model calls codex_wait (without
+ * wait_ms, as agents do: the hand-off bounds it too) until the reply is in,
+ * and ends with it.
  */
 
 import {
@@ -25,7 +26,7 @@ const client = TARGETS.find((t) =>
 )!;
 
 Deno.test(
-  `[codex ${client.version} as the MCP client] a turn longer than tool_timeout_sec is handed off and collected with codex_wait`,
+  `[codex ${client.version} as the MCP client] a turn longer than tool_timeout_sec is handed off and collected with codex_wait without wait_ms`,
   E2E,
   async () => {
     // The server's own Codex (the inner one) and its fake model.
@@ -49,7 +50,8 @@ Deno.test(
         return {
           call: "codex_wait",
           namespace: "mcp__cp",
-          arguments: { session_id: sessionId, wait_ms: 2_000 },
+          // As agents do: no wait_ms. The hand-off bounds the wait.
+          arguments: { session_id: sessionId },
         };
       }
       return { say: `FINAL ${lastToolOutput}` };

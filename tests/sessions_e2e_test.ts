@@ -304,7 +304,7 @@ async function lastTurnCwd(
   codexHome: string,
   sessionId: string,
 ): Promise<string | undefined> {
-  const { findRolloutFile } = await import("../src/codex/store.ts");
+  const { findRolloutFile } = await import("../src/store/rollout_files.ts");
   const path = await findRolloutFile(codexHome, sessionId);
   assert(path, `no rollout for ${sessionId}`);
   let cwd: string | undefined;

@@ -10,72 +10,107 @@ import { parseJson } from "../json.ts";
 
 /** Token usage of a turn (0.77.0: this turn; 0.169.0: running thread total). */
 export interface Usage {
+  /** Tokens read. */
   input_tokens: number;
+  /** Of those, read from the provider's cache. */
   cached_input_tokens?: number;
+  /** Of those, written to the provider's cache (0.169.0). */
   cache_write_input_tokens?: number;
+  /** Tokens written. */
   output_tokens: number;
+  /** Of those, spent reasoning. */
   reasoning_output_tokens?: number;
 }
 
 /** The final or intermediate reply of the agent. */
 export interface AgentMessageItem {
+  /** The item's id within the turn. */
   id: string;
+  /** What kind of item it is. */
   type: "agent_message";
+  /** Its text. */
   text: string;
 }
 
 /** A reasoning summary. */
 export interface ReasoningItem {
+  /** The item's id within the turn. */
   id: string;
+  /** What kind of item it is. */
   type: "reasoning";
+  /** Its text. */
   text: string;
 }
 
 /** A shell command Codex ran. */
 export interface CommandExecutionItem {
+  /** The item's id within the turn. */
   id: string;
+  /** What kind of item it is. */
   type: "command_execution";
+  /** The command line, as Codex ran it. */
   command: string;
+  /** What it printed (stdout and stderr). */
   aggregated_output: string;
+  /** Its exit code, once it has ended. */
   exit_code: number | null;
+  /** Where it stands. */
   status: "in_progress" | "completed" | "failed" | "declined";
 }
 
 /** Files Codex changed with a patch. */
 export interface FileChangeItem {
+  /** The item's id within the turn. */
   id: string;
+  /** What kind of item it is. */
   type: "file_change";
+  /** The files, and how each changed. */
   changes: { path: string; kind: "add" | "delete" | "update" }[];
+  /** Where it stands. */
   status: "in_progress" | "completed" | "failed";
 }
 
 /** A call Codex made to one of its own MCP servers. */
 export interface McpToolCallItem {
+  /** The item's id within the turn. */
   id: string;
+  /** What kind of item it is. */
   type: "mcp_tool_call";
+  /** The MCP server's name in Codex's config. */
   server: string;
+  /** The tool called. */
   tool: string;
+  /** Where it stands. */
   status: "in_progress" | "completed" | "failed";
 }
 
 /** A web search. */
 export interface WebSearchItem {
+  /** The item's id within the turn. */
   id: string;
+  /** What kind of item it is. */
   type: "web_search";
+  /** What was searched for. */
   query: string;
 }
 
 /** Codex's own to-do list for the turn. */
 export interface TodoListItem {
+  /** The item's id within the turn. */
   id: string;
+  /** What kind of item it is. */
   type: "todo_list";
+  /** The entries, and whether each is done. */
   items: { text: string; completed: boolean }[];
 }
 
 /** A non-fatal warning shown as an item. */
 export interface ErrorItem {
+  /** The item's id within the turn. */
   id: string;
+  /** What kind of item it is. */
   type: "error";
+  /** What Codex says. */
   message: string;
 }
 

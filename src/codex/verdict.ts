@@ -5,7 +5,7 @@
  * @module
  */
 
-import { CodexError } from "../errors.ts";
+import { CodexError, saysSessionLocked, sessionLocked } from "../errors.ts";
 import type { Usage } from "./events.ts";
 import type { TurnState } from "./turn.ts";
 
@@ -27,20 +27,31 @@ export interface TurnResult {
 
 /** One finding of Codex's reviewer. */
 export interface ReviewFinding {
+  /** One line. */
   title: string;
+  /** The explanation. */
   body: string;
+  /** 0 (highest) to 3, as Codex rates it. */
   priority?: number;
+  /** Codex's confidence, 0 to 1. */
   confidence?: number;
+  /** The file it is about. */
   file?: string;
+  /** First line it is about. */
   lineStart?: number;
+  /** Last line it is about. */
   lineEnd?: number;
 }
 
 /** What Codex's reviewer concluded, as its rollout records it. */
 export interface ReviewOutput {
+  /** Every finding, as Codex ordered them. */
   findings: ReviewFinding[];
+  /** Codex's verdict on the change ("patch is correct", …). */
   overallCorrectness?: string;
+  /** Why. */
   overallExplanation?: string;
+  /** Codex's confidence in the verdict, 0 to 1. */
   overallConfidence?: number;
 }
 
@@ -230,9 +241,13 @@ export async function settleTurn(
       usage: state.usage,
     };
   }
+  const end = await context.describeEnd();
+  if (requestedSessionId !== undefined && saysSessionLocked(end)) {
+    throw sessionLocked(requestedSessionId, end);
+  }
   throw new CodexError(
     "codex_exited",
-    `Codex ${await context.describeEnd()}`,
+    `Codex ${end}`,
     {
       ...details,
       hint:

@@ -18,6 +18,14 @@ export type ReplyField = "reply" | "critique" | "review";
 /** Whether a turn's reply is in, or Codex is still working. */
 export const TURN_STATUSES = ["completed", "running"] as const;
 
+/** Which turn a result is for, and the session's other uncollected ones. */
+export interface TurnHandle {
+  /** The turn's id (`turn_id`). */
+  turnId: string;
+  /** Other turns of the session whose results nobody has had yet. */
+  uncollected: readonly string[];
+}
+
 const USAGE_OUTPUT = z.object({
   input_tokens: z.number(),
   cached_input_tokens: z.number().optional(),
@@ -44,7 +52,13 @@ export function turnOutputShape(replyField: ReplyField): z.ZodRawShape {
       "The Codex session; pass it back to continue, or run `codex resume <session_id>`.",
     ),
     status: z.enum(TURN_STATUSES).describe(
-      "completed: the reply is here. running: Codex is still working; call codex_wait with this session_id.",
+      "completed: the reply is here. running: Codex is still working; call codex_wait with this session_id and turn_id.",
+    ),
+    turn_id: z.string().optional().describe(
+      "The turn this result is for; codex_wait and codex_cancel take it.",
+    ),
+    uncollected_turn_ids: z.array(z.string()).optional().describe(
+      "Other turns of this session whose results nobody has collected yet; codex_wait with their turn_id returns each.",
     ),
     [replyField]: z.string().optional().describe(
       "Codex's final message of the turn (when completed).",
@@ -131,11 +145,13 @@ export function turnResult(
   replyField: ReplyField,
   result: TurnResult,
   maxReplyBytes: number,
+  handle?: TurnHandle,
 ): CallToolResult {
   const reply = capText(result.reply, maxReplyBytes, result.sessionId);
   const structured: Record<string, unknown> = {
     session_id: result.sessionId,
     status: "completed",
+    ...handleFields(handle),
     [replyField]: reply,
     ...extras(result),
   };
@@ -143,7 +159,7 @@ export function turnResult(
   return {
     content: [{
       type: "text",
-      text: `${reply}\n\nstatus: completed\n${
+      text: `${reply}\n\nstatus: completed\n${handleLines(handle)}${
         result.forkedFrom === undefined
           ? ""
           : `forked_from: ${result.forkedFrom}\n`
@@ -160,14 +176,17 @@ export function turnResult(
  * @example
  * ```ts
  * import { runningResult } from "./results.ts";
- * runningResult("s1", 12_000, "Running: npm test").structuredContent;
- * // { session_id: "s1", status: "running", running_for_ms: 12000, latest_progress: "Running: npm test" }
+ * runningResult("s1", 12_000, "Running: npm test", { turnId: "turn-a-1", uncollected: [] })
+ *   .structuredContent;
+ * // { session_id: "s1", status: "running", turn_id: "turn-a-1", running_for_ms: 12000,
+ * //   latest_progress: "Running: npm test" }
  * ```
  */
 export function runningResult(
   sessionId: string,
   runningForMs: number,
   latestProgress: string | undefined,
+  handle: TurnHandle,
 ): CallToolResult {
   const seconds = Math.round(runningForMs / 1000);
   return {
@@ -176,19 +195,38 @@ export function runningResult(
       text:
         `status: running\nCodex is still working on session ${sessionId} (${seconds} s so far${
           latestProgress === undefined ? "" : `; latest: ${latestProgress}`
-        }).\nNext: call codex_wait with session_id ${sessionId} to collect the reply (codex_cancel stops the turn).\n${
-          sessionFooter(sessionId)
-        }`,
+        }).\nNext: call codex_wait with session_id ${sessionId} and turn_id ${handle.turnId} to collect the reply (codex_cancel stops the turn).\n${
+          handleLines(handle)
+        }${sessionFooter(sessionId)}`,
     }],
     structuredContent: {
       session_id: sessionId,
       status: "running",
+      ...handleFields(handle),
       running_for_ms: runningForMs,
       ...(latestProgress === undefined
         ? {}
         : { latest_progress: latestProgress }),
     },
   };
+}
+
+function handleFields(handle?: TurnHandle): Record<string, unknown> {
+  if (handle === undefined) return {};
+  return handle.uncollected.length === 0
+    ? { turn_id: handle.turnId }
+    : { turn_id: handle.turnId, uncollected_turn_ids: [...handle.uncollected] };
+}
+
+function handleLines(handle?: TurnHandle): string {
+  if (handle === undefined) return "";
+  return `turn_id: ${handle.turnId}\n${
+    handle.uncollected.length === 0
+      ? ""
+      : `Other turns of this session have results nobody collected yet: ${
+        handle.uncollected.join(", ")
+      } (codex_wait with turn_id returns each).\n`
+  }`;
 }
 
 function sessionFooter(sessionId: string): string {
@@ -224,7 +262,11 @@ function pickUsage(usage: Usage): Record<string, number> {
  * // { isError: true, content: [{ type: "text", text: "codex_chat failed (bad_input): cwd is required." }] }
  * ```
  */
-export function errorResult(toolName: string, error: unknown): CallToolResult {
+export function errorResult(
+  toolName: string,
+  error: unknown,
+  handle?: TurnHandle,
+): CallToolResult {
   if (!(error instanceof CodexError)) {
     const message = error instanceof Error ? error.message : String(error);
     return textError(
@@ -235,6 +277,8 @@ export function errorResult(toolName: string, error: unknown): CallToolResult {
   if (error.sessionId !== undefined) {
     lines.push(`session_id: ${error.sessionId}`);
   }
+  const turnLines = handleLines(handle);
+  if (turnLines !== "") lines.push(turnLines.trimEnd());
   if (error.hint !== undefined) lines.push(`What to do: ${error.hint}`);
   if (error.partialMessages.length > 0) {
     lines.push(

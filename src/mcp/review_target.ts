@@ -7,7 +7,7 @@
  */
 
 import { z } from "zod";
-import type { ReviewTarget } from "../codex/args.ts";
+import type { ReviewTarget } from "../codex/turn_options.ts";
 import { CodexError } from "../errors.ts";
 
 /** Targets, as the tool names them. */

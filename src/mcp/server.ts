@@ -8,9 +8,11 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { McpServer as McpServerType } from "@modelcontextprotocol/sdk/server/mcp";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
-import { SessionIndex } from "../codex/session_index.ts";
+import type { TurnBackend } from "../codex/backend.ts";
 import type { Config } from "../config.ts";
-import { type TurnCall, TurnService } from "../turns/service.ts";
+import { SessionStore } from "../store/session_store.ts";
+import { LineStdioTransport } from "./stdio_transport.ts";
+import { TurnService } from "../turns/service.ts";
 import { VERSION } from "../version.ts";
 import { type CallContext, progressReporter } from "./progress.ts";
 import { errorResult, failuresAsResults } from "./results.ts";
@@ -24,18 +26,17 @@ import {
   SESSIONS_OUTPUT,
   type SessionsInput,
 } from "./session_tools.ts";
+import { collectResult, stillRunning } from "./turn_results.ts";
 import {
-  type CommonInput,
+  type RunTurnTool,
   TOOL_DEFINITIONS,
-  type ToolDefinition,
+  type TurnToolCall,
 } from "./turn_tools.ts";
 import {
   CANCEL_INPUT,
   CANCEL_OUTPUT,
   type CancelInput,
   cancelTool,
-  collectResult,
-  stillRunning,
   WAIT_INPUT,
   WAIT_OUTPUT,
   type WaitInput,
@@ -48,8 +49,16 @@ export interface CodexMcpServer {
   readonly mcp: McpServerType;
   /** The turn service behind the tools. */
   readonly turns: TurnService;
+  /** Codex's session store, as the tools may show it. */
+  readonly store: SessionStore;
   /** Ends every Codex process, then the MCP connection (at shutdown). */
   close(): Promise<void>;
+}
+
+/** What a server is built with besides its configuration. */
+export interface CreateServerOptions {
+  /** What runs the turns (default: Codex, as the configuration says). */
+  backend?: TurnBackend;
 }
 
 /**
@@ -65,7 +74,10 @@ export interface CodexMcpServer {
  * await server.close();
  * ```
  */
-export function createServer(config: Config): CodexMcpServer {
+export function createServer(
+  config: Config,
+  options: CreateServerOptions = {},
+): CodexMcpServer {
   const mcp = new McpServer(
     { name: "codex-persistent-mcp", version: VERSION },
     { capabilities: { logging: {} } },
@@ -75,33 +87,24 @@ export function createServer(config: Config): CodexMcpServer {
     mcp.sendLoggingMessage({ level, logger: "codex-persistent-mcp", data })
       .catch(() => {});
   };
-  const turns = new TurnService(config, log);
-  for (const tool of TOOL_DEFINITIONS) {
-    mcp.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.inputShape,
-        outputSchema: tool.outputShape,
-      },
-      async (input: Record<string, unknown>, context: CallContext) => {
-        const result = await runTurnTool(turns, config, tool, input, context);
-        const [first] = result.content;
-        if (result.isError && first?.type === "text") {
-          log("warning", first.text);
-        }
-        return result;
-      },
-    );
-  }
-  const index = new SessionIndex(config.codexHome, config.sessionCachePath);
+  const turns = new TurnService(config, { log, backend: options.backend });
+  const store = new SessionStore(config.codexHome, {
+    roots: config.roots,
+    cachePath: config.sessionCachePath,
+  });
+  const runTool: RunTurnTool = async (tool, call, context) => {
+    const result = await runTurnTool(turns, config, tool, call, context);
+    const [first] = result.content;
+    if (result.isError && first?.type === "text") log("warning", first.text);
+    return result;
+  };
+  for (const tool of TOOL_DEFINITIONS) tool.register(mcp, runTool);
   mcp.registerTool(
     "codex_sessions",
     {
       title: "List Codex sessions",
       description:
-        "List sessions from Codex's own store, newest activity first: session_id, cwd, times, turn count, a preview of the first message, whether it came through MCP, whether a turn is running in this server. Use it to find a session_id you lost. Filter by cwd (exact) and only_mcp; page with limit and cursor.",
+        "List sessions from Codex's own store, newest activity first: session_id, cwd, times, turn count, a preview of the first message, whether it came through MCP, whether a turn is running in this server (and its turn_id). Use it to find a session_id you lost. Filter by cwd (exact) and only_mcp; page with limit and cursor.",
       inputSchema: SESSIONS_INPUT,
       outputSchema: SESSIONS_OUTPUT,
       annotations: { readOnlyHint: true },
@@ -109,13 +112,7 @@ export function createServer(config: Config): CodexMcpServer {
     (input: SessionsInput) =>
       failuresAsResults(
         "codex_sessions",
-        () =>
-          listSessionsTool(
-            index,
-            config.roots,
-            input,
-            (id) => turns.busy(id),
-          ),
+        () => listSessionsTool(store, input, (id) => turns.runningTurnOf(id)),
       ),
   );
   mcp.registerTool(
@@ -123,7 +120,7 @@ export function createServer(config: Config): CodexMcpServer {
     {
       title: "Wait for a Codex turn",
       description:
-        "Collect the result of a turn that is still running (started with background: true, or handed off as status \"running\"): waits up to wait_ms, then returns the reply (status completed), the turn's error, or status running with how long it has run and its latest progress. With nothing running it returns the session's last reply. Cancelling this call stops only the wait.",
+        "Collect the result of a turn that is still running (started with background: true, or handed off as status \"running\"): the turn turn_id names, else the session's newest. Waits up to wait_ms (never past the server's hand-off), then returns the reply (status completed), the turn's error, or status running with how long it has run and its latest progress. With nothing running it returns the session's last reply. Cancelling this call stops only the wait.",
       inputSchema: WAIT_INPUT,
       outputSchema: WAIT_OUTPUT,
       annotations: { readOnlyHint: true },
@@ -131,7 +128,7 @@ export function createServer(config: Config): CodexMcpServer {
     (input: WaitInput, context: CallContext) =>
       failuresAsResults(
         "codex_wait",
-        () => waitTool(turns, config, input, context),
+        () => waitTool(turns, store, config, input, context),
       ),
   );
   mcp.registerTool(
@@ -139,13 +136,13 @@ export function createServer(config: Config): CodexMcpServer {
     {
       title: "Stop a Codex turn",
       description:
-        "Stop the running (and any queued) turns of a session: Codex is interrupted and ended. codex_wait then reports the cancellation; the session itself stays and can be continued.",
+        "Stop the running (and any queued) turns of a session, or only the one turn_id names: Codex is interrupted and ended. codex_wait then reports the cancellation; the session itself stays and can be continued.",
       inputSchema: CANCEL_INPUT,
       outputSchema: CANCEL_OUTPUT,
       annotations: { idempotentHint: true },
     },
     (input: CancelInput) =>
-      failuresAsResults("codex_cancel", () => cancelTool(turns, config, input)),
+      failuresAsResults("codex_cancel", () => cancelTool(turns, store, input)),
   );
   mcp.registerTool(
     "codex_session_read",
@@ -160,18 +157,13 @@ export function createServer(config: Config): CodexMcpServer {
     (input: SessionReadInput) =>
       failuresAsResults(
         "codex_session_read",
-        () =>
-          readSessionTool(
-            config.codexHome,
-            config.roots,
-            config.maxReplyBytes,
-            input,
-          ),
+        () => readSessionTool(store, config.maxReplyBytes, input),
       ),
   );
   return {
     mcp,
     turns,
+    store,
     async close() {
       // No Codex process may outlive the server.
       await turns.close();
@@ -189,44 +181,31 @@ export function createServer(config: Config): CodexMcpServer {
 async function runTurnTool(
   turns: TurnService,
   config: Config,
-  tool: ToolDefinition,
-  input: Record<string, unknown>,
+  tool: Parameters<RunTurnTool>[0],
+  toCall: () => TurnToolCall,
   context: CallContext,
 ): Promise<CallToolResult> {
-  const common = input as CommonInput;
-  let extras: Partial<TurnCall>;
+  let call: TurnToolCall;
   try {
-    extras = tool.callExtras?.(input) ?? {};
+    call = toCall();
   } catch (error) {
     return errorResult(tool.name, error);
   }
-  const turn = turns.start({
-    tool: tool.name,
-    prompt: extras.review === undefined ? tool.buildPrompt(input) : "",
-    sessionId: common.session_id,
-    cwd: common.cwd,
-    model: common.model,
-    reasoningEffort: common.reasoning_effort,
-    timeoutMs: common.timeout_ms,
-    sandbox: common.sandbox,
-    images: common.images,
-    outputSchema: common.output_schema,
-    ...extras,
-  });
+  const turn = turns.start({ tool: tool.name, ...call.turn });
   const progress = progressReporter(context, config.heartbeatMs);
   const unsubscribe = turn.subscribe(progress.report);
   const stop = (): void => turn.stop();
-  if (common.background !== true) {
+  if (!call.background) {
     context.signal.addEventListener("abort", stop);
     if (context.signal.aborted) stop();
   }
   try {
-    const handoffMs = common.background === true ? 0 : config.handoffMs;
+    const handoffMs = call.background ? 0 : config.handoffMs;
     if (!await turn.settledWithin(handoffMs)) {
       // A new session is handed off once Codex has named it.
       const sessionId = await turn.named;
       if (turn.outcome === undefined && sessionId !== undefined) {
-        return stillRunning(turn, sessionId);
+        return stillRunning(turns, turn, sessionId);
       }
     }
   } finally {
@@ -234,5 +213,42 @@ async function runTurnTool(
     unsubscribe();
     progress.stop();
   }
-  return await collectResult(turns, turn, tool.name, tool.replyField, config);
+  return await collectResult(
+    turns,
+    turn,
+    tool.name,
+    tool.replyField,
+    config.maxReplyBytes,
+  );
+}
+
+/** A server serving MCP on stdin and stdout. */
+export interface StdioServer {
+  /** The turn service behind the tools. */
+  readonly turns: TurnService;
+  /** Codex's session store, as the tools may show it. */
+  readonly store: SessionStore;
+  /** Ends every Codex process, then the MCP connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves MCP on this process's stdin and stdout (what the command line
+ * does), reading requests with {@linkcode LineStdioTransport}.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadConfig, serveStdio } from "jsr:@codex-persistent/mcp";
+ * const server = await serveStdio(loadConfig(Deno.env.toObject()));
+ * // … at shutdown
+ * await server.close();
+ * ```
+ */
+export async function serveStdio(
+  config: Config,
+  options: CreateServerOptions = {},
+): Promise<StdioServer> {
+  const server = createServer(config, options);
+  await server.mcp.connect(new LineStdioTransport());
+  return { turns: server.turns, store: server.store, close: server.close };
 }

@@ -8,21 +8,10 @@
 
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { z } from "zod";
-import type { SessionIndex, SessionSummary } from "../codex/session_index.ts";
-import {
-  findRolloutFile,
-  readConversationPage,
-  readSessionMeta,
-} from "../codex/store.ts";
-import { unknownSession } from "../errors.ts";
+import type { SessionSummary } from "../store/session_index.ts";
+import type { SessionStore } from "../store/session_store.ts";
 import { splitOriginHeader } from "../header.ts";
-import { pathInfo } from "../runtime/fs.ts";
 import { capText } from "../text_cap.ts";
-import {
-  insideRoots,
-  realPaths,
-  requireSessionInRoots,
-} from "../turns/workspace_roots.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { SESSION_ID_SCHEMA, wholeNumber } from "./fields.ts";
 
@@ -52,6 +41,9 @@ const SESSION_SUMMARY_OUTPUT = z.object({
   via_mcp: z.boolean(),
   running: z.boolean().describe(
     "A turn is queued or running on it in this server (codex_wait collects it).",
+  ),
+  turn_id: z.string().optional().describe(
+    "The newest queued or running turn (when running): pass it to codex_wait or codex_cancel.",
   ),
   resume_command: z.string(),
 });
@@ -105,23 +97,20 @@ export const SESSION_READ_OUTPUT = {
  *
  * @example
  * ```ts ignore
- * await listSessionsTool(index, ["/home/me/src"], { cwd: "/repo", limit: 5 }, () => false);
+ * await listSessionsTool(store, { cwd: "/repo", limit: 5 }, () => undefined);
  * ```
  */
 export async function listSessionsTool(
-  index: SessionIndex,
-  roots: readonly string[],
+  store: SessionStore,
   input: SessionsInput,
-  isRunning: (sessionId: string) => boolean,
+  runningTurn: (sessionId: string) => string | undefined,
 ): Promise<CallToolResult> {
-  const realRoots = await realPaths(roots);
   const after = input.cursor === undefined
     ? undefined
     : decodeCursor(input.cursor, "codex_sessions", LIST_CURSOR);
-  const { sessions, next } = await index.list({
+  const { sessions, next } = await store.list({
     cwd: input.cwd,
     onlyMcp: input.only_mcp,
-    within: (cwd) => insideRoots(cwd, realRoots),
     limit: input.limit ?? 20,
     after: after === undefined
       ? undefined
@@ -130,16 +119,15 @@ export async function listSessionsTool(
   const nextCursor = next === undefined
     ? undefined
     : encodeCursor({ m: next.mtimeMs, p: next.path });
+  const running = sessions.map((session) => runningTurn(session.sessionId));
   const structured = {
-    sessions: sessions.map((session) =>
-      sessionOutput(session, isRunning(session.sessionId))
-    ),
+    sessions: sessions.map((session, i) => sessionOutput(session, running[i])),
     ...(nextCursor === undefined ? {} : { next_cursor: nextCursor }),
   };
-  const lines = sessions.map((s) =>
+  const lines = sessions.map((s, i) =>
     `${s.sessionId}  ${s.lastActivityAt}  ${s.turns} turn(s)${
       s.viaMcp ? "  [mcp]" : ""
-    }${isRunning(s.sessionId) ? "  [running]" : ""}  ${
+    }${running[i] === undefined ? "" : `  [running: ${running[i]}]`}  ${
       s.cwd ?? "?"
     }\n    ${s.preview}`
   );
@@ -151,7 +139,7 @@ export async function listSessionsTool(
 
 function sessionOutput(
   session: SessionSummary,
-  running: boolean,
+  runningTurnId: string | undefined,
 ): z.infer<typeof SESSION_SUMMARY_OUTPUT> {
   return {
     session_id: session.sessionId,
@@ -161,7 +149,8 @@ function sessionOutput(
     turns: session.turns,
     preview: session.preview,
     via_mcp: session.viaMcp,
-    running,
+    running: runningTurnId !== undefined,
+    ...(runningTurnId === undefined ? {} : { turn_id: runningTurnId }),
     resume_command: `codex resume ${session.sessionId}`,
   };
 }
@@ -171,36 +160,27 @@ function sessionOutput(
  *
  * @example
  * ```ts ignore
- * await readSessionTool("/home/me/.codex", ["/home/me/src"], 4_000_000, { session_id: "01a2…" });
+ * await readSessionTool(store, 4_000_000, { session_id: "01a2…" });
  * ```
  */
 export async function readSessionTool(
-  codexHome: string,
-  roots: readonly string[],
+  store: SessionStore,
   maxBytes: number,
   input: SessionReadInput,
 ): Promise<CallToolResult> {
-  const sessionId = input.session_id.toLowerCase();
+  const sessionId = input.session_id;
   const before = input.cursor === undefined ? undefined : decodeCursor(
     input.cursor,
     "codex_session_read",
     READ_CURSOR.refine((position) => position.s === sessionId),
   ).b;
-  const path = await findRolloutFile(codexHome, sessionId);
-  const info = path === undefined ? undefined : await pathInfo(path);
-  if (path === undefined || info === undefined) {
-    throw unknownSession(
-      codexHome,
-      sessionId,
-      "List the sessions with codex_sessions to find the id.",
-    );
-  }
-  const meta = await readSessionMeta(path);
-  await requireSessionInRoots(meta?.cwd, roots, sessionId);
-  const page = await readConversationPage(path, {
+  const session = await store.open(
+    sessionId,
+    "List the sessions with codex_sessions to find the id.",
+  );
+  const page = await store.readPage(session, {
     turns: input.turns ?? 10,
     before,
-    size: info.size,
   });
   // Share the size budget across the page (it travels twice in the result).
   const perMessage = Math.max(
@@ -234,7 +214,7 @@ export async function readSessionTool(
     content: [{
       type: "text",
       text:
-        `Session ${sessionId} (${meta?.cwd ?? "cwd unknown"})\n\n${
+        `Session ${sessionId} (${session.cwd ?? "cwd unknown"})\n\n${
           transcript || "(no messages)"
         }` +
         (nextCursor === undefined
@@ -243,7 +223,7 @@ export async function readSessionTool(
     }],
     structuredContent: {
       session_id: sessionId,
-      cwd: meta?.cwd,
+      cwd: session.cwd,
       messages,
       ...(nextCursor === undefined ? {} : { next_cursor: nextCursor }),
     },

@@ -1,15 +1,19 @@
 /**
- * The turn tools: their names, input and output schemas, and how each builds
- * its prompt. No I/O here; `server.ts` hands their calls to the turn service.
+ * The turn tools: their names, input and output schemas, and the turn each
+ * call asks for (its prompt, review target or fork). No I/O here;
+ * `server.ts` hands their calls to the turn service.
  *
  * @module
  */
 
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { z } from "zod";
-import { REASONING_EFFORTS, SANDBOX_MODES } from "../codex/args.ts";
+import { REASONING_EFFORTS, SANDBOX_MODES } from "../codex/turn_options.ts";
 import type { TurnCall } from "../turns/service.ts";
 import { TIMEOUT_BOUNDS_MS } from "../config.ts";
 import { nonEmpty, SESSION_ID_SCHEMA, wholeNumber } from "./fields.ts";
+import type { CallContext } from "./progress.ts";
 import { type ReplyField, turnOutputShape } from "./results.ts";
 import { REVIEW_TARGET_INPUT, reviewTargetOf } from "./review_target.ts";
 
@@ -69,8 +73,16 @@ const COMMON_INPUT = {
 /** Input fields every tool shares, as parsed. */
 export type CommonInput = z.infer<z.ZodObject<typeof COMMON_INPUT>>;
 
-/** One tool: what it takes, what it returns, and the prompt it sends. */
-export interface ToolDefinition {
+/** What a turn tool's call asks of the turn service, and how to answer. */
+export interface TurnToolCall {
+  /** The turn (the service adds the tool's name). */
+  turn: Omit<TurnCall, "tool">;
+  /** Answer at once with status running (`background: true`). */
+  background: boolean;
+}
+
+/** One tool: what it takes, what it returns, and the turn it asks for. */
+export interface ToolDefinition<Shape extends z.ZodRawShape> {
   /** Tool name as clients call it. */
   name: string;
   /** One-line title. */
@@ -78,18 +90,89 @@ export interface ToolDefinition {
   /** What it is for, shown to the calling agent. */
   description: string;
   /** zod shape of the input. */
-  inputShape: z.ZodRawShape;
+  inputShape: Shape;
   /** The output field that carries Codex's reply. */
   replyField: ReplyField;
   /** zod shape of the structured output. */
   outputShape: z.ZodRawShape;
-  /** The prompt text (before the origin header) for parsed input. */
-  buildPrompt(input: Record<string, unknown>): string;
   /**
-   * What the call asks besides a prompt (a review target, a fork); throws a
-   * `bad_input` CodexError for fields that do not go together.
+   * The turn for parsed input; throws a `bad_input` CodexError for fields
+   * that do not go together.
    */
-  callExtras?(input: Record<string, unknown>): Partial<TurnCall>;
+  toCall(input: z.infer<z.ZodObject<Shape>>): TurnToolCall;
+}
+
+/**
+ * A tool definition whatever its input: what the server registers. It
+ * hands each call, parsed by the tool's own schema, to `run`.
+ */
+export interface TurnTool {
+  readonly name: string;
+  /** Registers the tool on `mcp`; `run` answers its calls. */
+  register(mcp: McpServer, run: RunTurnTool): void;
+}
+
+/** Answers one turn tool call. */
+export type RunTurnTool = (
+  tool: Pick<ToolDefinition<z.ZodRawShape>, "name" | "replyField">,
+  call: () => TurnToolCall,
+  context: CallContext,
+) => Promise<CallToolResult>;
+
+/**
+ * Makes a definition registrable, keeping its input type inside: the
+ * SDK's callback types cannot follow a generic shape, so the tool's own
+ * schema reads the input the SDK has already checked (cheap, and no cast).
+ */
+function turnTool<Shape extends z.ZodRawShape>(
+  definition: ToolDefinition<Shape>,
+): TurnTool {
+  const inputSchema = z.object(definition.inputShape);
+  // Registered as a plain shape: its type is checked here, by the parse.
+  const inputShape: z.ZodRawShape = definition.inputShape;
+  return {
+    name: definition.name,
+    register(mcp, run) {
+      mcp.registerTool(
+        definition.name,
+        {
+          title: definition.title,
+          description: definition.description,
+          inputSchema: inputShape,
+          outputSchema: definition.outputShape,
+        },
+        (input: Record<string, unknown>, context: CallContext) =>
+          run(
+            definition,
+            () => definition.toCall(inputSchema.parse(input)),
+            context,
+          ),
+      );
+    },
+  };
+}
+
+/** The turn fields every tool shares, from its parsed input. */
+function commonCall(
+  input: CommonInput,
+  prompt: string,
+  extras: Partial<TurnCall> = {},
+): TurnToolCall {
+  return {
+    turn: {
+      prompt,
+      sessionId: input.session_id,
+      cwd: input.cwd,
+      model: input.model,
+      reasoningEffort: input.reasoning_effort,
+      timeoutMs: input.timeout_ms,
+      sandbox: input.sandbox,
+      images: input.images,
+      outputSchema: input.output_schema,
+      ...extras,
+    },
+    background: input.background === true,
+  };
 }
 
 /**
@@ -97,110 +180,127 @@ export interface ToolDefinition {
  * label and the first line of the first section), the instruction, then each
  * non-empty field under its heading.
  */
-function sectionedPrompt(
+function sectionedPrompt<Field extends string>(
   label: string,
   instruction: string,
-  sections: readonly [field: string, heading: string][],
-): (input: Record<string, unknown>) => string {
+  sections: readonly [field: Field, heading: string][],
+): (input: Partial<Record<Field, string>>) => string {
   return (input) => {
-    const first = String(input[sections[0][0]]).trim().split("\n")[0].trim();
+    const first = (input[sections[0][0]] ?? "").trim().split("\n")[0].trim();
     const title = first.length > 100 ? `${first.slice(0, 99)}…` : first;
     return `${label}: ${title}\n\n${instruction}` +
       sections.map(([field, heading]) => {
         const body = input[field];
-        return typeof body === "string" && body.trim() !== ""
+        return body !== undefined && body.trim() !== ""
           ? `\n\n## ${heading}\n${body.trim()}`
           : "";
       }).join("");
   };
 }
 
-const chat: ToolDefinition = {
+const CHAT_INPUT = {
+  ...COMMON_INPUT,
+  prompt: nonEmpty("prompt").describe("The message for Codex."),
+};
+
+const chat: ToolDefinition<typeof CHAT_INPUT> = {
   name: "codex_chat",
   title: "Ask Codex",
   description:
     "Send a message to Codex in a persistent Codex session (new, or continued with session_id). Returns session_id and Codex's reply; the user can open the same session with `codex resume <session_id>`.",
-  inputShape: {
-    ...COMMON_INPUT,
-    prompt: nonEmpty("prompt").describe("The message for Codex."),
-  },
+  inputShape: CHAT_INPUT,
   replyField: "reply",
   outputShape: turnOutputShape("reply"),
-  buildPrompt: (input) => String(input.prompt),
+  toCall: (input) => commonCall(input, input.prompt),
 };
 
-const plan: ToolDefinition = {
+const PLAN_INPUT = {
+  ...COMMON_INPUT,
+  requirements: nonEmpty("requirements").describe("What must be achieved."),
+  plan: nonEmpty("plan").describe("The draft plan."),
+  constraints: z.string().optional().describe(
+    "Limits the plan must respect.",
+  ),
+};
+
+const planPrompt = sectionedPrompt(
+  "Plan critique",
+  "Critique the draft plan below against the requirements: point out gaps, risks, open questions, and the tests it is missing.",
+  [
+    ["requirements", "Requirements"],
+    ["plan", "Draft plan"],
+    ["constraints", "Constraints"],
+  ],
+);
+
+const plan: ToolDefinition<typeof PLAN_INPUT> = {
   name: "codex_plan",
   title: "Have Codex critique a plan",
   description:
     "Before implementing: send requirements and a draft plan to Codex for a critique (gaps, risks, open questions, missing tests). Returns session_id and the critique.",
-  inputShape: {
-    ...COMMON_INPUT,
-    requirements: nonEmpty("requirements").describe("What must be achieved."),
-    plan: nonEmpty("plan").describe("The draft plan."),
-    constraints: z.string().optional().describe(
-      "Limits the plan must respect.",
-    ),
-  },
+  inputShape: PLAN_INPUT,
   replyField: "critique",
   outputShape: turnOutputShape("critique"),
-  buildPrompt: sectionedPrompt(
-    "Plan critique",
-    "Critique the draft plan below against the requirements: point out gaps, risks, open questions, and the tests it is missing.",
-    [
-      ["requirements", "Requirements"],
-      ["plan", "Draft plan"],
-      ["constraints", "Constraints"],
-    ],
-  ),
+  toCall: (input) => commonCall(input, planPrompt(input)),
 };
 
-const review: ToolDefinition = {
+const REVIEW_INPUT = {
+  ...COMMON_INPUT,
+  ...REVIEW_TARGET_INPUT,
+  change_summary: nonEmpty("change_summary").optional().describe(
+    "What was changed (required without target).",
+  ),
+  test_results: z.string().optional().describe(
+    "Tests run and their results.",
+  ),
+  open_questions: z.string().optional().describe("What is still unsure."),
+};
+
+const reviewPrompt = sectionedPrompt(
+  "Change review",
+  "Review this change before it is called done: correctness, risks, missing tests, and anything left unfinished.",
+  [
+    ["change_summary", "Change summary"],
+    ["test_results", "Test results"],
+    ["open_questions", "Open questions"],
+  ],
+);
+
+const review: ToolDefinition<typeof REVIEW_INPUT> = {
   name: "codex_review",
   title: "Have Codex review a finished change",
   description:
     "Before finishing: have Codex review the change. With target (uncommitted, base_branch, commit) Codex's own reviewer reads the diff and returns structured findings; without it, send a change summary, test results and open questions. Returns session_id and the review.",
-  inputShape: {
-    ...COMMON_INPUT,
-    ...REVIEW_TARGET_INPUT,
-    change_summary: nonEmpty("change_summary").optional().describe(
-      "What was changed (required without target).",
-    ),
-    test_results: z.string().optional().describe(
-      "Tests run and their results.",
-    ),
-    open_questions: z.string().optional().describe("What is still unsure."),
-  },
+  inputShape: REVIEW_INPUT,
   replyField: "review",
   outputShape: turnOutputShape("review"),
-  buildPrompt: sectionedPrompt(
-    "Change review",
-    "Review this change before it is called done: correctness, risks, missing tests, and anything left unfinished.",
-    [
-      ["change_summary", "Change summary"],
-      ["test_results", "Test results"],
-      ["open_questions", "Open questions"],
-    ],
-  ),
-  callExtras: (input) => ({ review: reviewTargetOf(input) }),
+  toCall: (input) => {
+    const target = reviewTargetOf(input);
+    // Codex's reviewer writes its own prompt.
+    return target === undefined
+      ? commonCall(input, reviewPrompt(input))
+      : commonCall(input, "", { review: target });
+  },
 };
 
-const fork: ToolDefinition = {
+const FORK_INPUT = {
+  ...COMMON_INPUT,
+  session_id: SESSION_ID_SCHEMA.describe("The session to fork."),
+  prompt: z.string().optional().describe(
+    "A message for the new session (omit to only copy the conversation).",
+  ),
+};
+
+const fork: ToolDefinition<typeof FORK_INPUT> = {
   name: "codex_fork",
   title: "Fork a Codex session",
   description:
     "Make a new Codex session that carries the conversation of session_id so far, and optionally send it a prompt. The original session is untouched. Returns the new session_id, forked_from, and the reply when a prompt was given. Needs Codex 0.169.0 or newer.",
-  inputShape: {
-    ...COMMON_INPUT,
-    session_id: SESSION_ID_SCHEMA.describe("The session to fork."),
-    prompt: z.string().optional().describe(
-      "A message for the new session (omit to only copy the conversation).",
-    ),
-  },
+  inputShape: FORK_INPUT,
   replyField: "reply",
   outputShape: turnOutputShape("reply"),
-  buildPrompt: (input) => String(input.prompt ?? "").trim(),
-  callExtras: () => ({ fork: true }),
+  toCall: (input) =>
+    commonCall(input, (input.prompt ?? "").trim(), { fork: true }),
 };
 
 /**
@@ -214,19 +314,19 @@ const fork: ToolDefinition = {
  * // ["codex_chat", "codex_plan", "codex_review", "codex_fork", "codex_guard_plan", "codex_guard_final"]
  * ```
  */
-export const TOOL_DEFINITIONS: readonly ToolDefinition[] = [
-  chat,
-  plan,
-  review,
-  fork,
-  {
+export const TOOL_DEFINITIONS: readonly TurnTool[] = [
+  turnTool(chat),
+  turnTool(plan),
+  turnTool(review),
+  turnTool(fork),
+  turnTool({
     ...plan,
     name: "codex_guard_plan",
     title: "Have Codex critique a plan (older name of codex_plan)",
-  },
-  {
+  }),
+  turnTool({
     ...review,
     name: "codex_guard_final",
     title: "Have Codex review a finished change (older name of codex_review)",
-  },
+  }),
 ];

@@ -8,26 +8,15 @@
 
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { z } from "zod";
-import {
-  findRolloutFile,
-  readConversationPage,
-  readSessionMeta,
-} from "../codex/store.ts";
-import { requireSessionInRoots } from "../turns/workspace_roots.ts";
 import type { Config } from "../config.ts";
-import { unknownSession } from "../errors.ts";
-import { pathInfo } from "../runtime/fs.ts";
+import { CodexError } from "../errors.ts";
+import type { SessionStore, StoredSession } from "../store/session_store.ts";
 import type { RunningTurn } from "../turns/running_turn.ts";
 import type { TurnService } from "../turns/service.ts";
-import { SESSION_ID_SCHEMA, wholeNumber } from "./fields.ts";
+import { SESSION_ID_SCHEMA, TURN_ID_SCHEMA, wholeNumber } from "./fields.ts";
 import { type CallContext, progressReporter } from "./progress.ts";
-import {
-  errorResult,
-  type ReplyField,
-  runningResult,
-  turnOutputShape,
-  turnResult,
-} from "./results.ts";
+import { turnOutputShape, turnResult } from "./results.ts";
+import { collectResult, stillRunning } from "./turn_results.ts";
 
 /** `wait_ms` when a call gives none. */
 export const DEFAULT_WAIT_MS = 30_000;
@@ -39,9 +28,12 @@ export const WAIT_INPUT = {
   session_id: SESSION_ID_SCHEMA.describe(
     "The session whose turn to collect (from the call that started it).",
   ),
+  turn_id: TURN_ID_SCHEMA.optional().describe(
+    "The turn to collect (from the result that said running). Default: the session's newest turn.",
+  ),
   wait_ms: wholeNumber("wait_ms", 0, MAX_WAIT_MS, " (1 h)").optional()
     .describe(
-      `Wait at most this long for the turn to end (default ${DEFAULT_WAIT_MS}; 0 only looks). Keep it below your client's tool timeout.`,
+      `Wait at most this long for the turn to end (default ${DEFAULT_WAIT_MS}; 0 only looks). Never longer than the server's CODEX_PERSISTENT_MCP_HANDOFF_MS, when set. Keep it below your client's tool timeout.`,
     ),
 };
 
@@ -55,7 +47,10 @@ export const WAIT_OUTPUT = {
 
 /** Input of `codex_cancel`. */
 export const CANCEL_INPUT = {
-  session_id: SESSION_ID_SCHEMA.describe("The session whose turn to stop."),
+  session_id: SESSION_ID_SCHEMA.describe("The session whose turns to stop."),
+  turn_id: TURN_ID_SCHEMA.optional().describe(
+    "Stop only this turn. Default: every queued and running turn of the session.",
+  ),
 };
 
 /** Structured output of `codex_cancel`. */
@@ -65,6 +60,7 @@ export const CANCEL_OUTPUT = {
     "cancelled: the running (and any queued) turns were stopped. idle: nothing was running.",
   ),
   cancelled: z.number().describe("How many turns were stopped."),
+  turn_ids: z.array(z.string()).describe("The turns stopped."),
 };
 
 /** Parsed input of `codex_wait`. */
@@ -73,150 +69,167 @@ export type WaitInput = z.infer<z.ZodObject<typeof WAIT_INPUT>>;
 export type CancelInput = z.infer<z.ZodObject<typeof CANCEL_INPUT>>;
 
 /**
- * Runs `codex_wait`: the session's oldest turn whose result no caller has
- * had yet, once it ends or `wait_ms` passes; with nothing running or kept,
- * the last reply in Codex's store. The client cancelling this call ends
- * only the wait.
+ * How long one codex_wait call may wait: what it asks (or the default),
+ * never past the hand-off, the user's bound on every call.
+ *
+ * @example
+ * ```ts
+ * import { waitBound } from "./wait_tools.ts";
+ * waitBound(undefined, 10_000); // 10000
+ * waitBound(5_000, undefined); // 5000
+ * ```
+ */
+export function waitBound(
+  waitMs: number | undefined,
+  handoffMs: number | undefined,
+): number {
+  return Math.min(waitMs ?? DEFAULT_WAIT_MS, handoffMs ?? Infinity);
+}
+
+/**
+ * Runs `codex_wait`: the turn `turn_id` names, else the session's newest
+ * turn whose result no caller has had yet, once it ends or the wait is
+ * over; with nothing running or kept, the last reply in Codex's store. The
+ * client cancelling this call ends only the wait.
  *
  * @example
  * ```ts ignore
- * await waitTool(turns, config, { session_id: "01a2…", wait_ms: 5_000 }, context);
+ * await waitTool(turns, store, config, { session_id: "01a2…", wait_ms: 5_000 }, context);
  * ```
  */
 export async function waitTool(
   turns: TurnService,
+  store: SessionStore,
   config: Config,
   input: WaitInput,
   context: CallContext,
 ): Promise<CallToolResult> {
-  const sessionId = input.session_id.toLowerCase();
-  const [turn] = turns.turnsOf(sessionId);
-  if (turn === undefined) return await lastStoredReply(config, sessionId);
+  const sessionId = input.session_id;
+  const turn = heldTurn(turns, sessionId, input.turn_id);
+  if (turn === undefined) {
+    return await lastStoredReply(store, config.maxReplyBytes, sessionId);
+  }
   const progress = progressReporter(context, config.heartbeatMs);
   const unsubscribe = turn.subscribe(progress.report);
   try {
-    const waitMs = input.wait_ms ?? DEFAULT_WAIT_MS;
+    const waitMs = waitBound(input.wait_ms, config.handoffMs);
     if (!await turn.settledWithin(waitMs, context.signal)) {
-      return stillRunning(turn, sessionId);
+      return stillRunning(turns, turn, sessionId);
     }
   } finally {
     unsubscribe();
     progress.stop();
   }
-  return collectResult(turns, turn, "codex_wait", "reply", config);
+  return collectResult(
+    turns,
+    turn,
+    "codex_wait",
+    "reply",
+    config.maxReplyBytes,
+  );
 }
 
-/**
- * The result of a settled turn for the caller that collects it (it is no
- * longer kept afterwards): the reply, or the turn's error.
- */
-export async function collectResult(
+/** The turn asked for, or the session's newest kept one. */
+function heldTurn(
   turns: TurnService,
-  turn: RunningTurn,
-  toolName: string,
-  replyField: ReplyField,
-  config: Config,
-): Promise<CallToolResult> {
-  turns.collect(turn);
-  try {
-    return turnResult(replyField, await turn.result, config.maxReplyBytes);
-  } catch (error) {
-    return errorResult(toolName, error);
-  }
-}
-
-/** A running result for a turn (its session named by now). */
-export function stillRunning(
-  turn: RunningTurn,
   sessionId: string,
-): CallToolResult {
-  return runningResult(
-    sessionId,
-    Date.now() - turn.acceptedAt,
-    turn.latestProgress,
+  turnId: string | undefined,
+): RunningTurn | undefined {
+  const kept = turns.turnsOf(sessionId);
+  if (turnId === undefined) return kept.at(-1);
+  const turn = kept.find((candidate) => candidate.id === turnId);
+  if (turn !== undefined) return turn;
+  throw new CodexError(
+    "unknown_turn",
+    `Turn ${turnId} is not running or kept on session ${sessionId} in this server: its result was already collected, dropped past the retention bounds (CODEX_PERSISTENT_MCP_RESULT_RETENTION_MS, CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS), or it belongs to another session or an earlier run of the server.`,
+    {
+      sessionId,
+      hint:
+        "Call codex_wait without turn_id for the session's newest turn or its last reply; codex_session_read shows every reply Codex stored.",
+    },
   );
 }
 
 /**
- * Runs `codex_cancel`: stops the session's queued and running turns and
- * waits for them to end; on an idle session, says so.
+ * Runs `codex_cancel`: stops the session's queued and running turns (or
+ * the one `turn_id` names) and waits for them to end; when nothing runs,
+ * says so.
  *
  * @example
  * ```ts ignore
- * await cancelTool(turns, config, { session_id: "01a2…" });
+ * await cancelTool(turns, store, { session_id: "01a2…" });
  * ```
  */
 export async function cancelTool(
   turns: TurnService,
-  config: Config,
+  store: SessionStore,
   input: CancelInput,
 ): Promise<CallToolResult> {
-  const sessionId = input.session_id.toLowerCase();
-  const stopped = turns.cancel(sessionId, "codex_cancel was called");
+  const sessionId = input.session_id;
+  const stopped = turns.cancel(
+    sessionId,
+    "codex_cancel was called",
+    input.turn_id,
+  );
   if (stopped.length === 0) {
-    await requireStoredSession(config, sessionId);
+    await openStored(store, sessionId);
+    const what = input.turn_id === undefined
+      ? `Nothing is running on session ${sessionId}`
+      : `Turn ${input.turn_id} is not running on session ${sessionId}`;
     return {
       content: [{
         type: "text",
         text:
-          `Nothing is running on session ${sessionId} in this server, so nothing was stopped. codex_wait returns its last reply.`,
+          `${what} in this server, so nothing was stopped. codex_wait returns its result or the session's last reply.`,
       }],
       structuredContent: {
         session_id: sessionId,
         status: "idle",
         cancelled: 0,
+        turn_ids: [],
       },
     };
   }
   await Promise.all(stopped.map((turn) => turn.result.catch(() => {})));
+  const ids = stopped.map((turn) => turn.id);
   return {
     content: [{
       type: "text",
-      text:
-        `Stopped ${stopped.length} turn(s) on session ${sessionId}; Codex is no longer running there. codex_wait reports the cancellation, and the session can be continued with a new call.`,
+      text: `Stopped ${stopped.length} turn(s) on session ${sessionId} (${
+        ids.join(", ")
+      }); Codex is no longer running them. codex_wait reports the cancellation, and the session can be continued with a new call.`,
     }],
     structuredContent: {
       session_id: sessionId,
       status: "cancelled",
       cancelled: stopped.length,
+      turn_ids: ids,
     },
   };
 }
 
-/** The session's rollout file; an unknown session is a clear error. */
-async function requireStoredSession(
-  config: Config,
+/** A session of the store; an unknown one is a clear error. */
+function openStored(
+  store: SessionStore,
   sessionId: string,
-): Promise<string> {
-  const path = await findRolloutFile(config.codexHome, sessionId);
-  if (path === undefined) {
-    throw unknownSession(
-      config.codexHome,
-      sessionId,
-      "Pass the session_id a turn tool returned; codex_sessions lists the sessions.",
-    );
-  }
-  await requireSessionInRoots(
-    (await readSessionMeta(path))?.cwd,
-    config.roots,
+): Promise<StoredSession> {
+  return store.open(
     sessionId,
+    "Pass the session_id a turn tool returned; codex_sessions lists the sessions.",
   );
-  return path;
 }
 
 /** The last reply Codex's store holds for a session with nothing kept here. */
 async function lastStoredReply(
-  config: Config,
+  store: SessionStore,
+  maxReplyBytes: number,
   sessionId: string,
 ): Promise<CallToolResult> {
-  const path = await requireStoredSession(config, sessionId);
-  const size = (await pathInfo(path))?.size ?? 0;
-  const { messages } = await readConversationPage(path, { turns: 1, size });
-  const reply = messages.findLast((message) => message.role === "agent");
+  const reply = await store.lastReply(await openStored(store, sessionId));
   const result = turnResult(
     "reply",
-    { sessionId, reply: reply?.text ?? "" },
-    config.maxReplyBytes,
+    { sessionId, reply: reply ?? "" },
+    maxReplyBytes,
   );
   return {
     ...result,

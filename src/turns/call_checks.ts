@@ -6,6 +6,12 @@
  * @module
  */
 
+import type { BackendCapabilities } from "../codex/backend.ts";
+import {
+  namedSession,
+  type SessionIntent,
+  type TurnInput,
+} from "../codex/session_intent.ts";
 import { FORK_SINCE, versionAtLeast } from "../codex/version.ts";
 import { CodexError } from "../errors.ts";
 import { openFile, pathInfo } from "../runtime/fs.ts";
@@ -226,15 +232,19 @@ async function imageProblem(path: string): Promise<string | undefined> {
  *
  * @example
  * ```ts ignore
- * await checkSupported(call, { version: () => Promise.resolve("0.169.0"), appServer: true });
+ * checkSupported(
+ *   { session: { kind: "new" }, input: { kind: "prompt", text: "hi" } },
+ *   { codexVersion: "0.169.0", reviewsInSession: true },
+ * );
  * ```
  */
-export async function checkSupported(
-  call: { fork?: boolean; review?: unknown; sessionId?: string },
-  installed: { version(): Promise<string | undefined>; appServer: boolean },
-): Promise<void> {
-  if (call.fork) {
-    const version = await installed.version();
+export function checkSupported(
+  { session, input }: { session: SessionIntent; input: TurnInput },
+  installed: BackendCapabilities,
+): void {
+  const sessionId = namedSession(session);
+  if (session.kind === "fork") {
+    const version = installed.codexVersion;
     if (!versionAtLeast(version, FORK_SINCE)) {
       throw new CodexError(
         "not_supported",
@@ -242,7 +252,7 @@ export async function checkSupported(
           version ?? "of an unknown version"
         }.`,
         {
-          sessionId: call.sessionId,
+          sessionId: sessionId,
           hint:
             `Upgrade Codex (npm install -g @openai/codex) or point CODEX_BIN at ${FORK_SINCE} or newer; until then, start a new session.`,
         },
@@ -250,14 +260,14 @@ export async function checkSupported(
     }
   }
   if (
-    call.review !== undefined && call.sessionId !== undefined &&
-    !installed.appServer
+    input.kind === "review" && session.kind === "resume" &&
+    !installed.reviewsInSession
   ) {
     throw new CodexError(
       "not_supported",
-      `A review inside session ${call.sessionId} needs the app-server backend: codex exec review always starts a new session.`,
+      `A review inside session ${sessionId} needs the app-server backend: codex exec review always starts a new session.`,
       {
-        sessionId: call.sessionId,
+        sessionId: sessionId,
         hint:
           "Omit session_id to review in a new session, or run the server with CODEX_PERSISTENT_MCP_BACKEND=app-server.",
       },

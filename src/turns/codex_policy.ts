@@ -16,7 +16,7 @@ import {
   type ConfigOverride,
   SANDBOX_MODES,
   type SandboxMode,
-} from "../codex/args.ts";
+} from "../codex/turn_options.ts";
 import {
   readUserCodexConfig,
   type UserCodexConfig,

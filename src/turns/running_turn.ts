@@ -19,7 +19,7 @@ export type TurnOutcome = { result: TurnResult } | { error: unknown };
  * @example
  * ```ts
  * import { RunningTurn } from "./running_turn.ts";
- * const turn = new RunningTurn("codex_chat", undefined);
+ * const turn = new RunningTurn("turn-mio3k2-1", "codex_chat", undefined);
  * turn.report("Queued");
  * turn.subscribe((message) => console.log(message)); // "Queued", then more
  * turn.report("Starting Codex");
@@ -27,6 +27,8 @@ export type TurnOutcome = { result: TurnResult } | { error: unknown };
  * ```
  */
 export class RunningTurn {
+  /** Names this turn to callers (`turn_id`), unique within the server. */
+  readonly id: string;
   /** The tool that started it. */
   readonly tool: string;
   /** When the service accepted it (ms since the epoch). */
@@ -45,11 +47,14 @@ export class RunningTurn {
   #settled?: Promise<TurnResult>;
   #resolveNamed!: (sessionId: string | undefined) => void;
 
-  /** Creates the handle of a turn on `sessionId` (undefined: a new session). */
-  constructor(tool: string, sessionId: string | undefined) {
+  /**
+   * Creates the handle of a turn on `sessionId` (in lower case, as Codex
+   * prints it; undefined: a new session).
+   */
+  constructor(id: string, tool: string, sessionId: string | undefined) {
+    this.id = id;
     this.tool = tool;
-    // Codex prints ids in lower case; a caller may not.
-    this.#sessionId = sessionId?.toLowerCase();
+    this.#sessionId = sessionId;
     this.signal = this.#stopper.signal;
     this.named = new Promise((resolve) => this.#resolveNamed = resolve);
     if (this.#sessionId !== undefined) this.#resolveNamed(this.#sessionId);

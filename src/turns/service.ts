@@ -9,43 +9,36 @@
  * @module
  */
 
-import {
-  AppServerBackend,
-  AppServerUnavailableError,
-} from "../codex/app_server_backend.ts";
+import type { TurnBackend } from "../codex/backend.ts";
 import type {
   ReasoningEffort,
   ReviewTarget,
   SandboxMode,
-} from "../codex/args.ts";
-import { runCodexTurn } from "../codex/runner.ts";
-import { copiesOnly, type TurnRequest } from "../codex/turn_request.ts";
+} from "../codex/turn_options.ts";
+import {
+  type CodexCommand,
+  resolveCodexCommand,
+} from "../codex/native_binary.ts";
+import { turnIntent } from "../codex/session_intent.ts";
+import type { TurnRequest } from "../codex/turn_request.ts";
 import { describeEvent } from "../codex/turn.ts";
 import type { TurnResult } from "../codex/verdict.ts";
 import type { Config } from "../config.ts";
+import { CodexError } from "../errors.ts";
 import { Limiter } from "../limiter.ts";
 import { SessionQueue } from "../session_queue.ts";
-import { probeCodexVersion } from "../codex/version.ts";
-import { VERSION } from "../version.ts";
 import {
   checkCallInput,
   checkImages,
   checkQueueRoom,
   checkSupported,
 } from "./call_checks.ts";
+import { codexBackend } from "./codex_backend.ts";
 import { policyBounds, resolvePolicy } from "./codex_policy.ts";
-import { withParsedReply, withReviewOutput } from "./reply_extras.ts";
+import { withParsedReply } from "./parsed_reply.ts";
 import { RunningTurn } from "./running_turn.ts";
 import { resolveSessionPlace } from "./session_cwd.ts";
 import { workspaceBounds } from "./workspace_roots.ts";
-
-/**
- * The `clientInfo.name` given to `codex app-server`: Codex records it as the
- * `originator` of sessions started through the app-server backend.
- */
-export const APP_SERVER_CLIENT_NAME = "codex-persistent-mcp";
-/** How long any single app-server request may go unanswered. */
-const APP_SERVER_REQUEST_TIMEOUT_MS = 30_000;
 
 /** One call for a turn, as the tools hand it over. */
 export interface TurnCall {
@@ -53,11 +46,16 @@ export interface TurnCall {
   tool: string;
   /** The prompt, without the origin header. */
   prompt: string;
-  /** Continue this session; omit to start a new one. */
+  /**
+   * Continue this session (in lower case, as Codex prints it: the MCP
+   * schema normalizes it); omit to start a new one.
+   */
   sessionId?: string;
   /** Where Codex works; default on resume: the session's own directory. */
   cwd?: string;
+  /** The model for this turn only (default: Codex's configuration). */
   model?: string;
+  /** The reasoning effort for this turn only. */
   reasoningEffort?: ReasoningEffort;
   /** Default: the config's. */
   timeoutMs?: number;
@@ -76,13 +74,23 @@ export interface TurnCall {
 /** Where the service's log lines go (never stdout). */
 export type TurnLog = (level: "info" | "warning", message: string) => void;
 
+/** What a turn service is built with besides its configuration. */
+export interface TurnServiceOptions {
+  /** Where log lines go (default: nowhere). */
+  log?: TurnLog;
+  /** What runs the turns (default: Codex, as the configuration says). */
+  backend?: TurnBackend;
+}
+
 /**
  * Runs turns for calls.
  *
  * @example
  * ```ts ignore
  * import { loadConfig } from "../config.ts";
- * const turns = new TurnService(loadConfig(Deno.env.toObject()));
+ * const turns = new TurnService(loadConfig(Deno.env.toObject()), {
+ *   log: (level, line) => console.error(level, line),
+ * });
  * const turn = turns.start({ tool: "codex_chat", prompt: "Hi", cwd: "/repo" });
  * turn.subscribe((line) => console.error(line));
  * const { sessionId, reply } = await turn.result;
@@ -92,8 +100,7 @@ export type TurnLog = (level: "info" | "warning", message: string) => void;
 export class TurnService {
   readonly #config: Config;
   readonly #log: TurnLog;
-  /** The warm backend (absent with CODEX_PERSISTENT_MCP_BACKEND=exec). */
-  readonly #appServer?: AppServerBackend;
+  readonly #backend: TurnBackend;
   readonly #sessions = new SessionQueue();
   readonly #limiter: Limiter;
   /**
@@ -103,25 +110,18 @@ export class TurnService {
    */
   readonly #turns = new Set<RunningTurn>();
   #closing?: Promise<void>;
-  /** The installed Codex's version, asked once when first needed. */
-  #codexVersion?: Promise<string | undefined>;
+  /** Turn ids: unique within this server, and unlike a restarted one's. */
+  readonly #turnIdPrefix = `turn-${Date.now().toString(36)}`;
+  #turnsAccepted = 0;
+  /** The native Codex binary behind CODEX_BIN, found once when first needed. */
+  #codexCommand?: Promise<CodexCommand>;
 
   /** Creates the service; no process starts until the first turn. */
-  constructor(config: Config, log: TurnLog = () => {}) {
+  constructor(config: Config, options: TurnServiceOptions = {}) {
     this.#config = config;
-    this.#log = log;
+    this.#log = options.log ?? (() => {});
+    this.#backend = options.backend ?? codexBackend(config, this.#log);
     this.#limiter = new Limiter(config.maxConcurrent);
-    if (config.backend === "app-server") {
-      this.#appServer = new AppServerBackend({
-        codexBin: config.codexBin,
-        codexHome: config.codexHome,
-        clientName: APP_SERVER_CLIENT_NAME,
-        clientVersion: VERSION,
-        idleReleaseMs: config.appServerIdleMs,
-        maxWarm: config.appServerMaxWarm,
-        requestTimeoutMs: APP_SERVER_REQUEST_TIMEOUT_MS,
-      });
-    }
   }
 
   /**
@@ -132,11 +132,20 @@ export class TurnService {
   start(call: TurnCall): RunningTurn {
     // A fork's turn belongs to the new session Codex names.
     const turn = new RunningTurn(
+      `${this.#turnIdPrefix}-${++this.#turnsAccepted}`,
       call.tool,
       call.fork ? undefined : call.sessionId,
     );
-    if (this.#closing !== undefined) turn.stop("the server is shutting down");
     try {
+      if (this.#closing !== undefined) {
+        throw new CodexError(
+          "cancelled",
+          "The server is shutting down: no new turn starts.",
+          {
+            hint: "Call again once the server has restarted.",
+          },
+        );
+      }
       // Before the call waits anywhere: bad input never queues or stalls.
       checkCallInput(call);
       this.#checkRoom(call.sessionId);
@@ -163,22 +172,24 @@ export class TurnService {
    */
   turnsOf(sessionId: string): RunningTurn[] {
     this.#prune();
-    const id = sessionId.toLowerCase();
-    return [...this.#turns].filter((turn) => turn.sessionId === id);
+    return [...this.#turns].filter((turn) => turn.sessionId === sessionId);
   }
 
-  /** Whether a turn is queued or running on the session. */
-  busy(sessionId: string): boolean {
-    return this.turnsOf(sessionId).some((turn) => turn.outcome === undefined);
+  /** The id of the session's newest queued or running turn, if any. */
+  runningTurnOf(sessionId: string): string | undefined {
+    return this.turnsOf(sessionId).findLast((turn) =>
+      turn.outcome === undefined
+    )?.id;
   }
 
   /**
-   * Stops every queued and running turn of a session, with `why` in their
-   * errors; the turns stopped (none when the session is idle).
+   * Stops every queued and running turn of a session (or only the one
+   * `turnId` names), with `why` in their errors; the turns stopped (none
+   * when nothing was running).
    */
-  cancel(sessionId: string, why: string): RunningTurn[] {
+  cancel(sessionId: string, why: string, turnId?: string): RunningTurn[] {
     const stopped = this.turnsOf(sessionId).filter((turn) =>
-      turn.outcome === undefined
+      turn.outcome === undefined && (turnId === undefined || turn.id === turnId)
     );
     for (const turn of stopped) turn.stop(why);
     return stopped;
@@ -229,7 +240,7 @@ export class TurnService {
       const turns = [...this.#turns];
       for (const turn of turns) turn.stop("the server is shutting down");
       await Promise.all(turns.map((turn) => turn.result.catch(() => {})));
-      await this.#appServer?.closeAll();
+      await this.#backend.close();
     })();
     return this.#closing;
   }
@@ -242,14 +253,15 @@ export class TurnService {
       call.sessionId,
     );
     await checkImages(call.images, call.sessionId);
-    await checkSupported(call, {
-      version: () => this.#version(),
-      appServer: this.#appServer !== undefined,
-    });
     const place = await resolveSessionPlace(
       workspaceBounds(this.#config),
       call,
     );
+    // Decided here, once: every backend reads it.
+    const intent = turnIntent(call, place.rolloutPath);
+    checkSupported(intent, await this.#backend.capabilities());
+    this.#codexCommand ??= resolveCodexCommand(this.#config.codexBin);
+    const codex = await this.#codexCommand;
     if (this.#limiter.full) {
       turn.report(
         `Queued: ${this.#limiter.running} Codex processes already running (CODEX_PERSISTENT_MCP_MAX_CONCURRENT=${this.#config.maxConcurrent})`,
@@ -263,45 +275,36 @@ export class TurnService {
           call.sessionId ?? "(new session)"
         }`,
       );
-      return this.#runOnBackend({
-        codexBin: this.#config.codexBin,
-        cwd: place.cwd,
-        rolloutPath: place.rolloutPath,
-        prompt: call.prompt,
-        origin: { origin: this.#config.origin, tool: call.tool },
-        sessionId: call.sessionId,
-        model: call.model,
-        reasoningEffort: call.reasoningEffort,
-        policy,
-        images: call.images,
-        outputSchema: call.outputSchema,
-        review: call.review,
-        fork: call.fork,
-        timeoutMs: call.timeoutMs ?? this.#config.defaultTimeoutMs,
-        idleTimeoutMs: this.#config.idleTimeoutMs,
-        signal: turn.signal,
-        onEvent: (event) => {
-          if (event.type === "thread.started") {
-            turn.nameSession(event.thread_id);
-          }
-          const message = describeEvent(event);
-          if (message === undefined) return;
-          turn.report(message);
-          if (event.type === "error") {
-            this.#log("warning", `${call.tool}: ${message}`);
-          }
-        },
-      }, call.tool);
-    }).then(async (result) => {
+      return this.#backend.runTurn(
+        {
+          codexBin: codex.path,
+          env: codex.env,
+          cwd: place.cwd,
+          ...intent,
+          origin: { origin: this.#config.origin, tool: call.tool },
+          model: call.model,
+          reasoningEffort: call.reasoningEffort,
+          policy,
+          images: call.images,
+          outputSchema: call.outputSchema,
+          timeoutMs: call.timeoutMs ?? this.#config.defaultTimeoutMs,
+          idleTimeoutMs: this.#config.idleTimeoutMs,
+          signal: turn.signal,
+          onEvent: (event) => {
+            if (event.type === "thread.started") {
+              turn.nameSession(event.thread_id);
+            }
+            const message = describeEvent(event);
+            if (message === undefined) return;
+            turn.report(message);
+            if (event.type === "error") {
+              this.#log("warning", `${call.tool}: ${message}`);
+            }
+          },
+        } satisfies TurnRequest,
+      );
+    }).then((result) => {
       if (call.outputSchema !== undefined) result = withParsedReply(result);
-      if (call.review !== undefined) {
-        // A review inside a session wrote to the file found before the call.
-        result = await withReviewOutput(
-          result,
-          this.#config.codexHome,
-          result.sessionId === call.sessionId ? place.rolloutPath : undefined,
-        );
-      }
       return call.fork ? { ...result, forkedFrom: call.sessionId } : result;
     });
     this.#log(
@@ -311,28 +314,5 @@ export class TurnService {
       } ms`,
     );
     return result;
-  }
-
-  /** The installed Codex's version, asked once. */
-  #version(): Promise<string | undefined> {
-    this.#codexVersion ??= probeCodexVersion(this.#config.codexBin);
-    return this.#codexVersion;
-  }
-
-  /** A call never fails because of the backend choice: exec stands in. */
-  async #runOnBackend(request: TurnRequest, tool: string): Promise<TurnResult> {
-    // A fork without a prompt only copies the session: exec does that.
-    if (this.#appServer !== undefined && !copiesOnly(request)) {
-      try {
-        return await this.#appServer.runTurn(request);
-      } catch (error) {
-        if (!(error instanceof AppServerUnavailableError)) throw error;
-        this.#log(
-          "warning",
-          `${tool}: ${error.message}; running this call with codex exec instead`,
-        );
-      }
-    }
-    return await runCodexTurn(request);
   }
 }

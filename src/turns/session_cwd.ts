@@ -6,7 +6,7 @@
  * @module
  */
 
-import { findRolloutFile, readSessionMeta } from "../codex/store.ts";
+import { findRolloutFile, readSessionMeta } from "../store/rollout_files.ts";
 import { CodexError, unknownSession } from "../errors.ts";
 import { pathInfo } from "../runtime/fs.ts";
 import { boundedDirectory, type WorkspaceBounds } from "./workspace_roots.ts";

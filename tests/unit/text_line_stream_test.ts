@@ -1,5 +1,5 @@
-import { TextLineStream } from "../src/text_line_stream.ts";
-import { assertEquals } from "./support/assert.ts";
+import { TextLineStream } from "../../src/text_line_stream.ts";
+import { assertEquals } from "../support/assert.ts";
 
 async function split(chunks: string[]): Promise<string[]> {
   return await Array.fromAsync(

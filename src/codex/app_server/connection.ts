@@ -12,17 +12,17 @@ import {
   KILL_GRACE_MS,
   startProcess,
   terminateTree,
-} from "../runtime/process_tree.ts";
-import type { ChildExit, SpawnProcess } from "../runtime/types.ts";
-import { TextLineStream } from "../text_line_stream.ts";
+} from "../../runtime/process_tree.ts";
+import type { ChildExit, SpawnProcess } from "../../runtime/types.ts";
+import { TextLineStream } from "../../text_line_stream.ts";
 import {
   type AppServerNotification,
   parseAppServerLine,
   userAgentOf,
-} from "./app_server_protocol.ts";
-import { configFlags, type ConfigOverride } from "./args.ts";
-import { readStderrTail } from "./process_exit.ts";
-import { parseCodexVersion } from "./version.ts";
+} from "./protocol.ts";
+import { configFlags, type ConfigOverride } from "../turn_options.ts";
+import { readStderrTail } from "../process_exit.ts";
+import { parseCodexVersion } from "../version.ts";
 
 /** An error answer to a request, or a request that got none. */
 export class AppServerRequestError extends Error {

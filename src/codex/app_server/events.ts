@@ -11,8 +11,8 @@ import type {
   AppServerItem,
   AppServerItemStatus,
   AppServerNotification,
-} from "./app_server_protocol.ts";
-import type { ThreadEvent, ThreadItem, Usage } from "./events.ts";
+} from "./protocol.ts";
+import type { ThreadEvent, ThreadItem, Usage } from "../events.ts";
 
 /** A streamed reply is reported at most this often. */
 export const DRAFT_PROGRESS_MS = 1_000;
@@ -32,7 +32,7 @@ export interface AppServerStream {
  *
  * @example
  * ```ts
- * import { newAppServerStream } from "./app_server_events.ts";
+ * import { newAppServerStream } from "./events.ts";
  * newAppServerStream().drafts.size; // 0
  * ```
  */
@@ -48,7 +48,7 @@ export function newAppServerStream(): AppServerStream {
  *
  * @example
  * ```ts
- * import { newAppServerStream, toThreadEvent } from "./app_server_events.ts";
+ * import { newAppServerStream, toThreadEvent } from "./events.ts";
  * toThreadEvent(
  *   { method: "turn/started", threadId: "t1", turnId: "u1" },
  *   newAppServerStream(),

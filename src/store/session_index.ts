@@ -17,7 +17,11 @@ import {
   statFileSync,
   writeTextFileAtomic,
 } from "../runtime/fs.ts";
-import { listRolloutFiles, readSessionMeta, scanRollout } from "./store.ts";
+import {
+  listRolloutFiles,
+  readSessionMeta,
+  scanRollout,
+} from "./rollout_files.ts";
 
 /** One session in a listing. */
 export interface SessionSummary {
@@ -39,7 +43,9 @@ export interface SessionSummary {
 
 /** Where a page of the listing ends: its last file. */
 export interface ListPosition {
+  /** The file's modification time. */
   mtimeMs: number;
+  /** The file. */
   path: string;
 }
 
@@ -59,6 +65,7 @@ export interface ListOptions {
 
 /** A page of sessions. */
 export interface SessionListing {
+  /** Newest activity first. */
   sessions: SessionSummary[];
   /** Pass back as `after` for the next page; absent on the last one. */
   next?: ListPosition;

@@ -4,11 +4,14 @@
  */
 
 import { EventEmitter } from "node:events";
-import { parseUserCodexConfig } from "../src/codex/user_config.ts";
-import { LineStdioTransport } from "../src/mcp/stdio_transport.ts";
-import { checkCallInput } from "../src/turns/call_checks.ts";
-import { codexPolicy, type PolicyBounds } from "../src/turns/codex_policy.ts";
-import { assert, assertEquals } from "./support/assert.ts";
+import { parseUserCodexConfig } from "../../src/codex/user_config.ts";
+import { LineStdioTransport } from "../../src/mcp/stdio_transport.ts";
+import { checkCallInput } from "../../src/turns/call_checks.ts";
+import {
+  codexPolicy,
+  type PolicyBounds,
+} from "../../src/turns/codex_policy.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 
 const BOUNDS: PolicyBounds = {
   ceiling: "workspace-write",

@@ -5,9 +5,9 @@ import {
   readConversationPage,
   readSessionMeta,
   scanRollout,
-} from "../src/codex/store.ts";
-import { originInstructions, splitOriginHeader } from "../src/header.ts";
-import { assertEquals } from "./support/assert.ts";
+} from "../../src/store/rollout_files.ts";
+import { originInstructions, splitOriginHeader } from "../../src/header.ts";
+import { assertEquals } from "../support/assert.ts";
 
 async function storeWith(files: Record<string, string>): Promise<string> {
   const home = await Deno.makeTempDir();
@@ -24,7 +24,7 @@ for (const version of ["0.77.0", "0.169.0"]) {
   Deno.test(`[${version}] a recorded rollout is found by id in its own day folder, and its cwd read from the first line`, async () => {
     const rollout = Deno.readTextFileSync(
       new URL(
-        `./fixtures/${version}/session_rollout_ok_plus_resume.jsonl`,
+        `../fixtures/${version}/session_rollout_ok_plus_resume.jsonl`,
         import.meta.url,
       ),
     );

@@ -12,29 +12,28 @@
  * @module
  */
 
-import { CodexError } from "../errors.ts";
-import { originInstructions } from "../header.ts";
-import { pathInfo } from "../runtime/fs.ts";
-import { ExecutableNotFoundError } from "../runtime/types.ts";
-import { AppServerConnection, AppServerRequestError } from "./app_server.ts";
-import { threadIdOf } from "./app_server_protocol.ts";
-import { runAppServerTurn } from "./app_server_turn.ts";
-import { findRolloutFile } from "./store.ts";
-import type { TurnRequest } from "./turn_request.ts";
-import { APP_SERVER_OUTPUT_SCHEMA_SINCE, versionAtLeast } from "./version.ts";
-import { throwIfCancelled, type TurnResult } from "./verdict.ts";
-
-/**
- * The app-server could not serve this call (it would not start, or broke
- * before the turn began): the caller runs the turn with `codex exec` instead.
- */
-export class AppServerUnavailableError extends Error {
-  /** Creates the error. */
-  constructor(reason: string) {
-    super(reason);
-    this.name = "AppServerUnavailableError";
-  }
-}
+import { CodexError, saysSessionLocked, sessionLocked } from "../../errors.ts";
+import {
+  type BackendCapabilities,
+  BackendUnavailableError,
+  type TurnBackend,
+} from "../backend.ts";
+import { withReviewOutput } from "../review_output.ts";
+import { originInstructions } from "../../header.ts";
+import { pathInfo } from "../../runtime/fs.ts";
+import { ExecutableNotFoundError } from "../../runtime/types.ts";
+import { AppServerConnection, AppServerRequestError } from "./connection.ts";
+import { threadIdOf } from "./protocol.ts";
+import { runAppServerTurn } from "./turn.ts";
+import { findRolloutFile } from "../../store/rollout_files.ts";
+import { namedSession, resumedSession } from "../session_intent.ts";
+import type { TurnRequest } from "../turn_request.ts";
+import {
+  APP_SERVER_OUTPUT_SCHEMA_SINCE,
+  probeCodexVersion,
+  versionAtLeast,
+} from "../version.ts";
+import { throwIfCancelled, type TurnResult } from "../verdict.ts";
 
 /** Settings of the warm backend. */
 export interface AppServerBackendOptions {
@@ -75,11 +74,12 @@ interface WarmSession {
  *   clientName: "codex-persistent-mcp", clientVersion: "0.1.0",
  *   idleReleaseMs: 30_000, maxWarm: 4, requestTimeoutMs: 30_000 });
  * const { sessionId, reply } = await backend.runTurn({ ...request });
- * await backend.closeAll();
+ * await backend.close();
  * ```
  */
-export class AppServerBackend {
+export class AppServerBackend implements TurnBackend {
   readonly #options: AppServerBackendOptions;
+  #version?: Promise<string | undefined>;
   readonly #warm = new Map<string, WarmSession>();
   readonly #busy = new Set<AppServerConnection>();
 
@@ -90,13 +90,22 @@ export class AppServerBackend {
 
   /**
    * Runs one turn. Throws a {@linkcode CodexError} for failures of the turn,
-   * or an {@linkcode AppServerUnavailableError} when the app-server itself
-   * could not serve (the caller falls back to `codex exec`).
+   * or a {@linkcode BackendUnavailableError} when the app-server cannot
+   * serve it (the caller falls back to `codex exec`): it would not start,
+   * broke before the turn began, or the request is a fork that only copies
+   * the session (a thread cannot be forked without a turn).
    */
   async runTurn(request: TurnRequest): Promise<TurnResult> {
-    throwIfCancelled(request.signal, request.sessionId);
+    throwIfCancelled(request.signal, namedSession(request.session));
+    if (request.input.kind === "copy") {
+      throw new BackendUnavailableError(
+        "the app-server cannot copy a session without a turn",
+        { routine: true },
+      );
+    }
     const { connection, threadId } = await this.#connect(request);
     this.#busy.add(connection);
+    let result: TurnResult;
     try {
       // Warm or new, this process must take what the turn asks (an older
       // one would silently drop the schema): else exec runs the turn.
@@ -104,13 +113,12 @@ export class AppServerBackend {
         request.outputSchema !== undefined &&
         !versionAtLeast(connection.version, APP_SERVER_OUTPUT_SCHEMA_SINCE)
       ) {
-        throw new AppServerUnavailableError(
+        throw new BackendUnavailableError(
           `the app-server of Codex ${connection.version} takes no output schema (${APP_SERVER_OUTPUT_SCHEMA_SINCE} does)`,
         );
       }
-      const result = await runAppServerTurn(connection, threadId, request);
+      result = await runAppServerTurn(connection, threadId, request);
       await this.#park(threadId, connection, request);
-      return result;
     } catch (error) {
       // After a failed or stopped turn start clean next time.
       await connection.close();
@@ -118,10 +126,25 @@ export class AppServerBackend {
     } finally {
       this.#busy.delete(connection);
     }
+    if (request.input.kind !== "review") return result;
+    // A review inside a session wrote to the file found before the call.
+    return await withReviewOutput(
+      result,
+      this.#options.codexHome,
+      request.session.kind === "resume"
+        ? request.session.rolloutPath
+        : undefined,
+    );
+  }
+
+  /** The installed version (asked once); reviews run inside sessions. */
+  async capabilities(): Promise<BackendCapabilities> {
+    this.#version ??= probeCodexVersion(this.#options.codexBin);
+    return { codexVersion: await this.#version, reviewsInSession: true };
   }
 
   /** Closes every app-server (at shutdown). */
-  async closeAll(): Promise<void> {
+  async close(): Promise<void> {
     const connections = [
       ...this.#busy,
       ...[...this.#warm.values()].map((warm) => warm.connection),
@@ -135,15 +158,18 @@ export class AppServerBackend {
   async #connect(
     request: TurnRequest,
   ): Promise<{ connection: AppServerConnection; threadId: string }> {
-    const sessionId = request.sessionId;
-    if (sessionId !== undefined && !request.fork) {
-      const warm = await this.#takeWarm(sessionId, request);
-      if (warm !== undefined) return { connection: warm, threadId: sessionId };
+    const { session } = request;
+    const sessionId = namedSession(session);
+    if (session.kind === "resume") {
+      const warm = await this.#takeWarm(session, request);
+      if (warm !== undefined) {
+        return { connection: warm, threadId: session.sessionId };
+      }
     }
     let connection: AppServerConnection;
     try {
       connection = await AppServerConnection.start({
-        codexBin: this.#options.codexBin,
+        codexBin: request.codexBin,
         clientName: this.#options.clientName,
         clientVersion: this.#options.clientVersion,
         requestTimeoutMs: this.#options.requestTimeoutMs,
@@ -153,9 +179,9 @@ export class AppServerBackend {
       });
     } catch (error) {
       if (error instanceof ExecutableNotFoundError) {
-        throw new AppServerUnavailableError(error.message);
+        throw new BackendUnavailableError(error.message);
       }
-      throw new AppServerUnavailableError(
+      throw new BackendUnavailableError(
         `codex app-server did not start: ${(error as Error).message}`,
       );
     }
@@ -168,25 +194,26 @@ export class AppServerBackend {
       config: Object.fromEntries(request.policy.configOverrides),
     };
     try {
-      const [method, params] = sessionId === undefined
+      const [method, params] = session.kind === "new"
         ? ["thread/start", {
           ...threadParams,
           // Keeps the first message, the picker's preview, header-free.
           developerInstructions: originInstructions(request.origin),
         }]
-        : request.fork
-        ? ["thread/fork", { ...threadParams, threadId: sessionId }]
-        : ["thread/resume", { ...threadParams, threadId: sessionId }];
+        : session.kind === "fork"
+        ? ["thread/fork", { ...threadParams, threadId: session.from }]
+        : ["thread/resume", { ...threadParams, threadId: session.sessionId }];
       const loaded = threadIdOf(await connection.request(method, params));
       if (loaded === undefined) {
         throw new AppServerRequestError("the thread came back without an id");
       }
-      if (sessionId !== undefined && !request.fork && loaded !== sessionId) {
+      const resumed = resumedSession(session);
+      if (resumed !== undefined && loaded !== resumed) {
         throw new CodexError(
           "session_mismatch",
-          `Codex did not resume session ${sessionId}: it loaded ${loaded} instead.`,
+          `Codex did not resume session ${resumed}: it loaded ${loaded} instead.`,
           {
-            sessionId,
+            sessionId: resumed,
             hint:
               "Check the session_id, and that this server uses the same CODEX_HOME as the Codex that created it.",
           },
@@ -197,6 +224,9 @@ export class AppServerBackend {
       await connection.close();
       if (error instanceof CodexError) throw error;
       if (error instanceof AppServerRequestError && error.code !== undefined) {
+        if (sessionId !== undefined && saysSessionLocked(error.message)) {
+          throw sessionLocked(sessionId, error.message);
+        }
         throw new CodexError(
           sessionId === undefined ? "codex_failed" : "unknown_session",
           `Codex could not ${
@@ -212,7 +242,7 @@ export class AppServerBackend {
           },
         );
       }
-      throw new AppServerUnavailableError(
+      throw new BackendUnavailableError(
         `codex app-server broke while loading the thread: ${
           (error as Error).message
         }`,
@@ -222,12 +252,12 @@ export class AppServerBackend {
 
   /** The warm process of a session, if it can serve this request. */
   async #takeWarm(
-    sessionId: string,
+    session: { sessionId: string; rolloutPath: string },
     request: TurnRequest,
   ): Promise<AppServerConnection | undefined> {
-    const warm = this.#warm.get(sessionId);
+    const warm = this.#warm.get(session.sessionId);
     if (warm === undefined) return undefined;
-    this.#warm.delete(sessionId);
+    this.#warm.delete(session.sessionId);
     clearTimeout(warm.releaseTimer);
     // A turn's overrides stick to the thread: a call without them must not
     // inherit another call's model, effort or output schema. Every turn
@@ -237,11 +267,11 @@ export class AppServerBackend {
       (request.reasoningEffort !== undefined || warm.effort === undefined) &&
       (request.outputSchema !== undefined || !warm.outputSchema) &&
       warm.configOverrides === overridesKey(request) &&
-      (request.review === undefined ||
+      (request.input.kind !== "review" ||
         (warm.sandbox === request.policy.sandbox && warm.cwd === request.cwd));
     // A change of size means somebody else wrote to the session meanwhile.
     const untouched = warm.rollout !== undefined &&
-      warm.rollout.path === request.rolloutPath &&
+      warm.rollout.path === session.rolloutPath &&
       warm.rollout.size === (await pathInfo(warm.rollout.path))?.size;
     if (warm.connection.alive && overridesFit && untouched) {
       return warm.connection;
@@ -261,8 +291,11 @@ export class AppServerBackend {
   ): Promise<void> {
     // A new session's (or fork's) rollout file exists only after its first
     // turn; a resumed one's was found before the call.
-    const path = (request.fork ? undefined : request.rolloutPath) ??
-      await findRolloutFile(this.#options.codexHome, threadId);
+    const path =
+      (request.session.kind === "resume"
+        ? request.session.rolloutPath
+        : undefined) ??
+        await findRolloutFile(this.#options.codexHome, threadId);
     const warm: WarmSession = {
       connection,
       model: request.model,

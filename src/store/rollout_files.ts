@@ -14,7 +14,7 @@ import {
   parseReviewOutputLine,
   parseRolloutLine,
 } from "./rollout.ts";
-import type { ReviewOutput } from "./verdict.ts";
+import type { ReviewOutput } from "../codex/verdict.ts";
 
 /** Codex's home: `CODEX_HOME`, else `~/.codex`. */
 export function codexHomeFrom(env: {
@@ -52,7 +52,7 @@ const MAX_FIRST_LINE_BYTES = 8 * 1024 * 1024;
  *
  * @example
  * ```ts ignore
- * import { findRolloutFile } from "./store.ts";
+ * import { findRolloutFile } from "./rollout_files.ts";
  * await findRolloutFile("/home/me/.codex", "01a20ad4-3b48-7682-848b-3b8e5878fb23");
  * // "/home/me/.codex/sessions/2026/11/23/rollout-2026-11-23T23-53-30-01a2….jsonl"
  * ```
@@ -89,7 +89,7 @@ export async function findRolloutFile(
  *
  * @example
  * ```ts ignore
- * import { readSessionMeta } from "./store.ts";
+ * import { readSessionMeta } from "./rollout_files.ts";
  * (await readSessionMeta("/path/rollout-….jsonl"))?.cwd; // "/home/me/repo"
  * ```
  */
@@ -118,7 +118,7 @@ export async function readSessionMeta(
  *
  * @example
  * ```ts ignore
- * import { listRolloutFiles } from "./store.ts";
+ * import { listRolloutFiles } from "./rollout_files.ts";
  * (await listRolloutFiles("/home/me/.codex")).length; // 1234
  * ```
  */
@@ -154,7 +154,7 @@ export interface RolloutScan {
  *
  * @example
  * ```ts ignore
- * import { scanRollout } from "./store.ts";
+ * import { scanRollout } from "./rollout_files.ts";
  * const first = await scanRollout("/path/rollout.jsonl", 0);
  * const later = await scanRollout("/path/rollout.jsonl", first.scannedTo);
  * ```
@@ -201,7 +201,7 @@ export interface ConversationPage {
  *
  * @example
  * ```ts ignore
- * import { readConversationPage } from "./store.ts";
+ * import { readConversationPage } from "./rollout_files.ts";
  * const newest = await readConversationPage("/path/rollout.jsonl", { turns: 10 });
  * const older = await readConversationPage("/path/rollout.jsonl", {
  *   turns: 10,
@@ -296,7 +296,7 @@ async function listDirDescending(dir: string): Promise<string[]> {
  *
  * @example
  * ```ts ignore
- * import { readReviewOutput } from "./store.ts";
+ * import { readReviewOutput } from "./rollout_files.ts";
  * (await readReviewOutput("/path/rollout.jsonl"))?.findings.length; // 1
  * ```
  */

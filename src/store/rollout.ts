@@ -7,7 +7,7 @@
 
 import { type OriginHeader, splitOriginHeader } from "../header.ts";
 import { isRecord, parseJson, stringOrUndefined } from "../json.ts";
-import type { ReviewOutput } from "./verdict.ts";
+import type { ReviewOutput } from "../codex/verdict.ts";
 
 /** One message of a conversation. */
 export interface ConversationMessage {

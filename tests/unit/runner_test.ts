@@ -3,10 +3,10 @@
  * (the end-to-end tests cover the same paths with the real CLI).
  */
 
-import { runCodexTurn } from "../src/codex/runner.ts";
-import { CodexError } from "../src/errors.ts";
-import type { SpawnedChild, SpawnProcess } from "../src/runtime/types.ts";
-import { assert, assertEquals } from "./support/assert.ts";
+import { runCodexTurn } from "../../src/codex/exec/runner.ts";
+import { CodexError } from "../../src/errors.ts";
+import type { SpawnedChild, SpawnProcess } from "../../src/runtime/types.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 
 /** A spawn that replays a recorded stdout, then exits with `code`. */
 function replaying(version: string, name: string, code: number): SpawnProcess {
@@ -27,14 +27,15 @@ function replaying(version: string, name: string, code: number): SpawnProcess {
 
 function fixture(version: string, name: string): string {
   return Deno.readTextFileSync(
-    new URL(`./fixtures/${version}/${name}.jsonl`, import.meta.url),
+    new URL(`../fixtures/${version}/${name}.jsonl`, import.meta.url),
   );
 }
 
 const base = {
   codexBin: "codex",
   cwd: "/p",
-  prompt: "hi",
+  session: { kind: "new" } as const,
+  input: { kind: "prompt", text: "hi" } as const,
   origin: { origin: "test", tool: "codex_chat" },
   timeoutMs: 10_000,
   idleTimeoutMs: 10_000,
@@ -66,7 +67,7 @@ Deno.test("[0.77.0] a resume that comes back as a different thread is an error n
   const requested = "01a20000-0000-7000-8000-000000000000";
   const error = await failure({
     ...base,
-    sessionId: requested,
+    session: { kind: "resume", sessionId: requested, rolloutPath: "/r.jsonl" },
     spawn: replaying("0.77.0", "resume_unknown_id", 0),
   });
   assertEquals(error.kind, "session_mismatch");

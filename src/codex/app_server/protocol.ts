@@ -18,7 +18,7 @@
  * @module
  */
 
-import { isRecord, parseJson, stringOrUndefined } from "../json.ts";
+import { isRecord, parseJson, stringOrUndefined } from "../../json.ts";
 
 const CHANGE_KINDS = ["add", "delete", "update"] as const;
 /** What items and turns share of their statuses. */
@@ -139,7 +139,7 @@ function oneOf<T extends string>(
  *
  * @example
  * ```ts
- * import { parseAppServerLine } from "./app_server_protocol.ts";
+ * import { parseAppServerLine } from "./protocol.ts";
  * parseAppServerLine('{"id":1,"result":{"thread":{"id":"t1"}}}');
  * // { kind: "result", id: 1, result: { thread: { id: "t1" } } }
  * ```
@@ -304,7 +304,7 @@ function item(value: unknown): AppServerItem | undefined {
  *
  * @example
  * ```ts
- * import { threadIdOf } from "./app_server_protocol.ts";
+ * import { threadIdOf } from "./protocol.ts";
  * threadIdOf({ thread: { id: "t1" } }); // "t1"
  * ```
  */
@@ -319,7 +319,7 @@ export function threadIdOf(result: unknown): string | undefined {
  *
  * @example
  * ```ts
- * import { turnIdOf } from "./app_server_protocol.ts";
+ * import { turnIdOf } from "./protocol.ts";
  * turnIdOf({ turn: { id: "u1" } }); // "u1"
  * ```
  */
@@ -334,7 +334,7 @@ export function turnIdOf(result: unknown): string | undefined {
  *
  * @example
  * ```ts
- * import { userAgentOf } from "./app_server_protocol.ts";
+ * import { userAgentOf } from "./protocol.ts";
  * userAgentOf({ userAgent: "x/0.169.0" }); // "x/0.169.0"
  * ```
  */

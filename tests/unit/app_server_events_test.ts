@@ -7,19 +7,23 @@
 import {
   newAppServerStream,
   toThreadEvent,
-} from "../src/codex/app_server_events.ts";
+} from "../../src/codex/app_server/events.ts";
 import {
   parseAppServerLine,
   threadIdOf,
   turnIdOf,
-} from "../src/codex/app_server_protocol.ts";
-import type { ThreadEvent } from "../src/codex/events.ts";
-import { newTurnState, reduceTurn, type TurnState } from "../src/codex/turn.ts";
+} from "../../src/codex/app_server/protocol.ts";
+import type { ThreadEvent } from "../../src/codex/events.ts";
+import {
+  newTurnState,
+  reduceTurn,
+  type TurnState,
+} from "../../src/codex/turn.ts";
 import {
   assert,
   assertEquals,
   assertStringIncludes,
-} from "./support/assert.ts";
+} from "../support/assert.ts";
 
 /** What a recorded turn comes to through the parser, mapper and reducer. */
 function replay(version: string, name: string, msBetween = 0): {
@@ -29,7 +33,7 @@ function replay(version: string, name: string, msBetween = 0): {
   turnId?: string;
 } {
   const text = Deno.readTextFileSync(
-    new URL(`./fixtures/${version}/app_server_${name}.jsonl`, import.meta.url),
+    new URL(`../fixtures/${version}/app_server_${name}.jsonl`, import.meta.url),
   );
   const stream = newAppServerStream();
   const state = newTurnState();

@@ -6,27 +6,28 @@
  * @module
  */
 
-import { CodexError } from "../errors.ts";
-import { withOriginHeader } from "../header.ts";
+import { CodexError } from "../../errors.ts";
+import { withOriginHeader } from "../../header.ts";
 import {
   type ChildProcess,
   startProcess,
   terminateTree,
-} from "../runtime/process_tree.ts";
-import { writeTemporaryFile } from "../runtime/fs.ts";
-import { ExecutableNotFoundError } from "../runtime/types.ts";
-import { TextLineStream } from "../text_line_stream.ts";
+} from "../../runtime/process_tree.ts";
+import { writeTemporaryFile } from "../../runtime/fs.ts";
+import { ExecutableNotFoundError } from "../../runtime/types.ts";
+import { TextLineStream } from "../../text_line_stream.ts";
 import { buildExecArgs } from "./args.ts";
-import { parseEventLine } from "./events.ts";
-import { describeExit, readStderrTail } from "./process_exit.ts";
-import { copiesOnly, type TurnRequest } from "./turn_request.ts";
-import { newTurnState, reduceTurn } from "./turn.ts";
+import { parseEventLine } from "../events.ts";
+import { describeExit, readStderrTail } from "../process_exit.ts";
+import { namedSession, resumedSession } from "../session_intent.ts";
+import type { TurnRequest } from "../turn_request.ts";
+import { newTurnState, reduceTurn } from "../turn.ts";
 import {
   settleTurn,
   throwIfCancelled,
   type TurnResult,
   TurnWatchdog,
-} from "./verdict.ts";
+} from "../verdict.ts";
 
 /**
  * Runs one turn and returns its reply, or throws a {@linkcode CodexError}
@@ -48,7 +49,7 @@ import {
  * ```
  */
 export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
-  throwIfCancelled(request.signal, request.sessionId);
+  throwIfCancelled(request.signal, namedSession(request.session));
   const schemaFile = request.outputSchema === undefined
     ? undefined
     : await writeTemporaryFile(
@@ -66,18 +67,18 @@ async function runExec(
   request: TurnRequest,
   outputSchemaFile: string | undefined,
 ): Promise<TurnResult> {
-  const withoutPrompt = copiesOnly(request);
+  const { input } = request;
   let child: ChildProcess;
   try {
     child = startProcess(
       request.codexBin,
-      buildExecArgs({ ...request, outputSchemaFile, withoutPrompt }),
+      buildExecArgs({ ...request, outputSchemaFile }),
       { env: request.env, cwd: request.cwd },
       request.spawn,
     );
   } catch (error) {
     if (error instanceof ExecutableNotFoundError) {
-      throw codexMissing(error, request.sessionId);
+      throw codexMissing(error, namedSession(request.session));
     }
     throw error;
   }
@@ -87,9 +88,7 @@ async function runExec(
   // A review has no prompt: Codex writes its own.
   const stdinWritten = writeAndClose(
     child.stdin,
-    request.review === undefined && !withoutPrompt
-      ? withOriginHeader(request.prompt, request.origin)
-      : "",
+    input.kind === "prompt" ? withOriginHeader(input.text, request.origin) : "",
   );
   try {
     const lines = child.stdout
@@ -108,12 +107,13 @@ async function runExec(
     // Codex may leave orphans in sessions of their own (shell snapshots).
     child.killTree("SIGKILL");
     await stdinWritten;
-    if (withoutPrompt && exit.code === 0 && state.threadId !== undefined) {
+    if (
+      input.kind === "copy" && exit.code === 0 && state.threadId !== undefined
+    ) {
       return { sessionId: state.threadId, reply: "" };
     }
     return await settleTurn(state, {
-      // A fork answers in a new session.
-      requestedSessionId: request.fork ? undefined : request.sessionId,
+      requestedSessionId: resumedSession(request.session),
       limits: request,
       watchdog,
       describeEnd: async () => describeExit(exit, await stderrTail),
@@ -129,7 +129,7 @@ async function runExec(
  * @example
  * ```ts
  * import { codexMissing } from "./runner.ts";
- * import { ExecutableNotFoundError } from "../runtime/types.ts";
+ * import { ExecutableNotFoundError } from "../../runtime/types.ts";
  * codexMissing(new ExecutableNotFoundError("codex", "not found")).kind; // "codex_missing"
  * ```
  */

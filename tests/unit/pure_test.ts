@@ -1,39 +1,48 @@
 /** Unit tests for the pure parts: argv, header, config, queue, limiter. */
 
-import { buildExecArgs } from "../src/codex/args.ts";
-import { loadConfig } from "../src/config.ts";
-import { splitOriginHeader, withOriginHeader } from "../src/header.ts";
-import { Limiter } from "../src/limiter.ts";
-import { SessionQueue } from "../src/session_queue.ts";
-import { assert, assertEquals } from "./support/assert.ts";
+import { buildExecArgs } from "../../src/codex/exec/args.ts";
+import { loadConfig } from "../../src/config.ts";
+import { splitOriginHeader, withOriginHeader } from "../../src/header.ts";
+import { Limiter } from "../../src/limiter.ts";
+import { SessionQueue } from "../../src/session_queue.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 
 const READ_ONLY = { sandbox: "read-only", configOverrides: [] } as const;
+/** What every exec argv starts with, for a turn in /repo. */
+const EXEC_IN_REPO = ["exec", "--skip-git-repo-check", "--json", "-C", "/repo"];
+const NEW = { kind: "new" } as const;
+const PROMPT = { kind: "prompt", text: "hi" } as const;
+const resume = (sessionId: string) =>
+  ({ kind: "resume", sessionId, rolloutPath: "/r.jsonl" }) as const;
+const fork = (from: string) =>
+  ({ kind: "fork", from, rolloutPath: "/r.jsonl" }) as const;
 
 Deno.test("buildExecArgs puts every flag before resume and reads the prompt from stdin", () => {
-  assertEquals(buildExecArgs({ cwd: "/repo", policy: READ_ONLY }), [
-    "exec",
-    "--skip-git-repo-check",
-    "--json",
-    "-C",
-    "/repo",
-    "-s",
-    "read-only",
-    "-",
-  ]);
   assertEquals(
     buildExecArgs({
       cwd: "/repo",
       policy: READ_ONLY,
-      sessionId: "id-1",
+      session: NEW,
+      input: PROMPT,
+    }),
+    [
+      ...EXEC_IN_REPO,
+      "-s",
+      "read-only",
+      "-",
+    ],
+  );
+  assertEquals(
+    buildExecArgs({
+      cwd: "/repo",
+      policy: READ_ONLY,
+      session: resume("id-1"),
+      input: PROMPT,
       model: "gpt-5",
       reasoningEffort: "high",
     }),
     [
-      "exec",
-      "--skip-git-repo-check",
-      "--json",
-      "-C",
-      "/repo",
+      ...EXEC_IN_REPO,
       "-m",
       "gpt-5",
       "-c",
@@ -137,11 +146,11 @@ Deno.test("Limiter never runs more than its maximum at once", async () => {
 });
 
 Deno.test("buildExecArgs binds every value to its flag, puts flags before the subcommand, and keeps the prompt off argv", () => {
-  const base = { cwd: "/repo", policy: READ_ONLY };
+  const base = { cwd: "/repo", policy: READ_ONLY, session: NEW, input: PROMPT };
   assertEquals(
     buildExecArgs({
       ...base,
-      sessionId: "s1",
+      session: resume("s1"),
       policy: {
         sandbox: "workspace-write",
         configOverrides: [
@@ -153,11 +162,7 @@ Deno.test("buildExecArgs binds every value to its flag, puts flags before the su
       outputSchemaFile: "/tmp/x/schema.json",
     }),
     [
-      "exec",
-      "--skip-git-repo-check",
-      "--json",
-      "-C",
-      "/repo",
+      ...EXEC_IN_REPO,
       "-s",
       "workspace-write",
       "-c",
@@ -173,27 +178,38 @@ Deno.test("buildExecArgs binds every value to its flag, puts flags before the su
     ],
   );
   assertEquals(
-    buildExecArgs({ ...base, review: { type: "uncommitted" } }).slice(7),
+    buildExecArgs({
+      ...base,
+      input: { kind: "review", target: { type: "uncommitted" } },
+    }).slice(7),
     ["review", "--uncommitted"],
   );
   assertEquals(
     buildExecArgs({
       ...base,
-      review: { type: "commit", sha: "abc123", title: "Fix it" },
+      input: {
+        kind: "review",
+        target: { type: "commit", sha: "abc123", title: "Fix it" },
+      },
     }).slice(7),
     ["review", "--commit=abc123", "--title=Fix it"],
   );
   assertEquals(
-    buildExecArgs({ ...base, review: { type: "base_branch", branch: "main" } })
-      .slice(7),
+    buildExecArgs({
+      ...base,
+      input: {
+        kind: "review",
+        target: { type: "base_branch", branch: "main" },
+      },
+    }).slice(7),
     ["review", "--base=main"],
   );
   assertEquals(
-    buildExecArgs({ ...base, sessionId: "s1", fork: true }).slice(7),
+    buildExecArgs({ ...base, session: fork("s1") }).slice(7),
     ["fork", "s1", "-"],
   );
   assertEquals(
-    buildExecArgs({ ...base, sessionId: "s1", fork: true, withoutPrompt: true })
+    buildExecArgs({ ...base, session: fork("s1"), input: { kind: "copy" } })
       .slice(7),
     ["fork", "s1"],
   );

@@ -6,20 +6,21 @@
  * @module
  */
 
-import { withOriginHeader } from "../header.ts";
-import type { CodexPolicy, ReviewTarget } from "./args.ts";
+import { withOriginHeader } from "../../header.ts";
+import type { CodexPolicy, ReviewTarget } from "../turn_options.ts";
 import {
   type AppServerConnection,
   AppServerRequestError,
-} from "./app_server.ts";
-import { newAppServerStream, toThreadEvent } from "./app_server_events.ts";
-import { turnIdOf } from "./app_server_protocol.ts";
-import { CodexError } from "../errors.ts";
-import type { ThreadEvent } from "./events.ts";
-import { describeExit } from "./process_exit.ts";
-import type { TurnRequest } from "./turn_request.ts";
-import { newTurnState, reduceTurn } from "./turn.ts";
-import { settleTurn, type TurnResult, TurnWatchdog } from "./verdict.ts";
+} from "./connection.ts";
+import { newAppServerStream, toThreadEvent } from "./events.ts";
+import { turnIdOf } from "./protocol.ts";
+import { CodexError } from "../../errors.ts";
+import type { ThreadEvent } from "../events.ts";
+import { describeExit } from "../process_exit.ts";
+import { resumedSession } from "../session_intent.ts";
+import type { TurnRequest } from "../turn_request.ts";
+import { newTurnState, reduceTurn } from "../turn.ts";
+import { settleTurn, type TurnResult, TurnWatchdog } from "../verdict.ts";
 
 /** How long `turn/interrupt` may take before the process is killed. */
 const INTERRUPT_TIMEOUT_MS = 2_000;
@@ -96,8 +97,7 @@ export async function runAppServerTurn(
     unsubscribe();
   }
   return await settleTurn(state, {
-    // A fork answers in a new session.
-    requestedSessionId: request.fork ? undefined : request.sessionId,
+    requestedSessionId: resumedSession(request.session),
     limits: request,
     watchdog,
     describeEnd: async () => {
@@ -120,16 +120,20 @@ function startRequest(
   threadId: string,
   request: TurnRequest,
 ): [method: string, params: Record<string, unknown>] {
-  if (request.review !== undefined) {
+  const { input } = request;
+  if (input.kind === "review") {
     return ["review/start", {
       threadId,
-      target: reviewTarget(request.review),
+      target: reviewTarget(input.target),
       delivery: "inline",
     }];
   }
-  const text = request.sessionId === undefined
-    ? request.prompt
-    : withOriginHeader(request.prompt, request.origin);
+  const prompt = input.kind === "prompt" ? input.text : "";
+  // A new thread's instructions carry the header: its first message goes
+  // without, for the picker's preview.
+  const text = request.session.kind === "new"
+    ? prompt
+    : withOriginHeader(prompt, request.origin);
   return ["turn/start", {
     threadId,
     input: [

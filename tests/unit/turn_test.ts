@@ -1,20 +1,20 @@
 /** Event parsing and turn reduction on streams recorded from both Codex versions. */
 
-import { isTransientError, parseEventLine } from "../src/codex/events.ts";
+import { isTransientError, parseEventLine } from "../../src/codex/events.ts";
 import {
   describeEvent,
   newTurnState,
   reduceTurn,
   type TurnState,
-} from "../src/codex/turn.ts";
-import { assert, assertEquals } from "./support/assert.ts";
+} from "../../src/codex/turn.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 
 function replay(
   version: string,
   name: string,
 ): { state: TurnState; progress: string[] } {
   const text = Deno.readTextFileSync(
-    new URL(`./fixtures/${version}/${name}.jsonl`, import.meta.url),
+    new URL(`../fixtures/${version}/${name}.jsonl`, import.meta.url),
   );
   const state = newTurnState();
   const progress: string[] = [];

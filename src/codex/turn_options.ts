@@ -1,0 +1,86 @@
+/**
+ * What a turn may ask of Codex beyond its prompt, whichever backend runs it:
+ * model settings, the sandbox and configuration overrides, a review target.
+ * Pure.
+ *
+ * @module
+ */
+
+import type { WorkspaceWriteSettings } from "./user_config.ts";
+
+/** The reasoning efforts Codex accepts for `model_reasoning_effort`. */
+export const REASONING_EFFORTS = [
+  "none",
+  "minimal",
+  "low",
+  "medium",
+  "high",
+  "xhigh",
+] as const;
+
+/** One of {@linkcode REASONING_EFFORTS}. */
+export type ReasoningEffort = typeof REASONING_EFFORTS[number];
+
+/** Codex's sandbox modes, from the least to the most power. */
+export const SANDBOX_MODES = [
+  "read-only",
+  "workspace-write",
+  "danger-full-access",
+] as const;
+
+/** One of {@linkcode SANDBOX_MODES}. */
+export type SandboxMode = typeof SANDBOX_MODES[number];
+
+/** What one call's Codex may do, decided once before Codex runs. */
+export interface CodexPolicy {
+  /** Passed explicitly to every process, thread and turn. */
+  sandbox: SandboxMode;
+  /** In force when `sandbox` is `workspace-write`. */
+  workspaceWrite: WorkspaceWriteSettings;
+  /** Configuration overrides for every Codex process and thread of the call. */
+  configOverrides: readonly ConfigOverride[];
+}
+
+/** A TOML value (what a configuration override sets). */
+export type TomlValue =
+  | string
+  | number
+  | boolean
+  | readonly TomlValue[]
+  | { readonly [key: string]: TomlValue };
+
+/** One configuration override: a dotted key and its value. */
+export type ConfigOverride = readonly [key: string, value: TomlValue];
+
+/**
+ * The overrides as Codex's command line takes them (`-c key=value`, the
+ * value in TOML). JSON strings are TOML basic strings.
+ *
+ * @example
+ * ```ts
+ * import { configFlags } from "./turn_options.ts";
+ * configFlags([["shell_environment_policy.exclude", ["DB_PASSWORD"]]]);
+ * // ["-c", 'shell_environment_policy.exclude=["DB_PASSWORD"]']
+ * ```
+ */
+export function configFlags(overrides: readonly ConfigOverride[]): string[] {
+  return overrides.flatMap(([key, value]) => ["-c", `${key}=${toml(value)}`]);
+}
+
+function toml(value: TomlValue): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value !== "object") return String(value);
+  if (Array.isArray(value)) return `[${value.map(toml).join(",")}]`;
+  return `{${
+    Object.entries(value).map(([key, item]) =>
+      `${JSON.stringify(key)}=${toml(item)}`
+    )
+      .join(",")
+  }}`;
+}
+
+/** What Codex's built-in reviewer looks at. */
+export type ReviewTarget =
+  | { type: "uncommitted" }
+  | { type: "base_branch"; branch: string }
+  | { type: "commit"; sha: string; title?: string };

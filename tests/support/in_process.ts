@@ -1,0 +1,110 @@
+/**
+ * The whole server in this process, without Codex: `createServer` with a
+ * scripted backend, driven by the official MCP client over the SDK's
+ * in-memory transport. Everything above the backend is the real code.
+ */
+
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client as ClientType } from "@modelcontextprotocol/sdk/client/index";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { InMemoryTransport as InMemoryTransportType } from "@modelcontextprotocol/sdk/inMemory";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
+import { loadConfig } from "../../src/config.ts";
+import { type CodexMcpServer, createServer } from "../../src/mcp/server.ts";
+import { ScriptedBackend, type TurnScript } from "./scripted_backend.ts";
+import type { BackendCapabilities } from "../../src/codex/backend.ts";
+
+/** A server in this process, its client, and its scratch directories. */
+export interface InProcess {
+  client: ClientType;
+  server: CodexMcpServer;
+  backend: ScriptedBackend;
+  /** A project directory inside the server's roots. */
+  project: string;
+  codexHome: string;
+  /** Calls a tool; the raw result. */
+  call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
+  /** Calls a tool that must succeed; its structured content. */
+  answer(
+    name: string,
+    args: Record<string, unknown>,
+  ): Promise<Record<string, unknown>>;
+  /** Starts a session with codex_chat in the project; its id. */
+  newSession(prompt?: string): Promise<string>;
+  /** Calls a tool that must fail; its text. */
+  failure(name: string, args: Record<string, unknown>): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Starts a server on `script` with these extra settings. */
+export async function startInProcess(
+  script: TurnScript,
+  env: Record<string, string> = {},
+  capabilities?: BackendCapabilities,
+): Promise<InProcess> {
+  const root = await Deno.realPath(
+    await Deno.makeTempDir({ prefix: "cpm-unit-" }),
+  );
+  const project = `${root}/work/project`;
+  const codexHome = `${root}/home/.codex`;
+  await Deno.mkdir(project, { recursive: true });
+  await Deno.mkdir(codexHome, { recursive: true });
+  const config = loadConfig({
+    HOME: `${root}/home`,
+    CODEX_HOME: codexHome,
+    CODEX_BIN: "/nonexistent/codex",
+    CODEX_PERSISTENT_MCP_ROOTS: `${root}/work`,
+    CODEX_PERSISTENT_MCP_CACHE_DIR: `${root}/cache`,
+    CODEX_PERSISTENT_MCP_HEARTBEAT_MS: "1000",
+    ...env,
+  }, `${root}/work`);
+  const backend = new ScriptedBackend(codexHome, script, capabilities);
+  const server = createServer(config, { backend });
+  const [clientSide, serverSide]: [
+    InMemoryTransportType,
+    InMemoryTransportType,
+  ] = InMemoryTransport.createLinkedPair();
+  await server.mcp.connect(serverSide);
+  const client: ClientType = new Client({
+    name: "unit-test",
+    version: "1.0.0",
+  });
+  await client.connect(clientSide);
+  const call = async (name: string, args: Record<string, unknown>) =>
+    await client.callTool({ name, arguments: args }) as CallToolResult;
+  const text = (result: CallToolResult): string =>
+    result.content.map((part) => part.type === "text" ? part.text : "")
+      .join("\n");
+  return {
+    client,
+    server,
+    backend,
+    project,
+    codexHome,
+    call,
+    async answer(name, args) {
+      const result = await call(name, args);
+      if (result.isError) {
+        throw new Error(`${name} failed: ${text(result)}`);
+      }
+      return result.structuredContent ?? {};
+    },
+    async newSession(prompt = "start") {
+      const result = await call("codex_chat", { cwd: project, prompt });
+      if (result.isError) throw new Error(`no session: ${text(result)}`);
+      return String(result.structuredContent?.session_id);
+    },
+    async failure(name, args) {
+      const result = await call(name, args);
+      if (!result.isError) {
+        throw new Error(`${name} succeeded: ${JSON.stringify(result)}`);
+      }
+      return text(result);
+    },
+    async close() {
+      await client.close();
+      await server.close();
+      await Deno.remove(root, { recursive: true });
+    },
+  };
+}
