@@ -50,6 +50,11 @@ export { runCodexTurn } from "./src/codex/exec/runner.ts";
 export { SessionStore, type StoredSession } from "./src/store/session_store.ts";
 export type { TurnRequest } from "./src/codex/turn_request.ts";
 export type { ExecArgsRequest } from "./src/codex/exec/args.ts";
+export {
+  type SessionIntent,
+  type TurnInput,
+  turnIntent,
+} from "./src/codex/session_intent.ts";
 export type {
   ReviewOutput,
   TurnLimits,

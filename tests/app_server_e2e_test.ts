@@ -188,8 +188,9 @@ for (const target of TARGETS) {
       const h = await startHarness(target, {
         CODEX_PERSISTENT_MCP_BACKEND: target.backend,
       });
+      let turn: ReturnType<typeof h.turn> | undefined;
       try {
-        const turn = h.turn({
+        turn = h.turn({
           cwd: h.project,
           prompt: "native please FAKE_SLEEP_MS=1500",
         });
@@ -217,6 +218,7 @@ for (const target of TARGETS) {
         );
         assertStringIncludes((await turn).reply, "native please");
       } finally {
+        await turn?.catch(() => {});
         await h.close();
       }
     },

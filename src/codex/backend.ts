@@ -24,8 +24,11 @@ export interface BackendCapabilities {
  * ```ts
  * import type { TurnBackend } from "./backend.ts";
  * const echo: TurnBackend = {
- *   runTurn: (request) =>
- *     Promise.resolve({ sessionId: "s1", reply: request.prompt }),
+ *   runTurn: ({ input }) =>
+ *     Promise.resolve({
+ *       sessionId: "s1",
+ *       reply: input.kind === "prompt" ? input.text : "",
+ *     }),
  *   capabilities: () => Promise.resolve({ reviewsInSession: true }),
  *   close: () => Promise.resolve(),
  * };
