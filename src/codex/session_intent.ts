@@ -30,7 +30,8 @@ export type TurnInput =
 /**
  * The intent of a call: a fork when asked, else a resume when a session is
  * named, else a new session; and its input: a review when a target is
- * given, nothing for a fork without a prompt, else the prompt.
+ * given, nothing for a fork without a prompt, else the prompt. A named
+ * session needs the rollout file the caller found for it.
  *
  * @example
  * ```ts
@@ -50,12 +51,18 @@ export function turnIntent(
   rolloutPath: string | undefined,
 ): { session: SessionIntent; input: TurnInput } {
   const { sessionId } = call;
-  const session: SessionIntent =
-    sessionId === undefined || rolloutPath === undefined
-      ? { kind: "new" }
-      : call.fork
+  let session: SessionIntent = { kind: "new" };
+  if (sessionId !== undefined) {
+    // Never silently a new session: the caller must have found the file.
+    if (rolloutPath === undefined) {
+      throw new Error(
+        `session ${sessionId} was named without its rollout file`,
+      );
+    }
+    session = call.fork
       ? { kind: "fork", from: sessionId, rolloutPath }
       : { kind: "resume", sessionId, rolloutPath };
+  }
   const input: TurnInput = call.review !== undefined
     ? { kind: "review", target: call.review }
     : session.kind === "fork" && call.prompt === ""

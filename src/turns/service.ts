@@ -305,7 +305,10 @@ export class TurnService {
       );
     }).then((result) => {
       if (call.outputSchema !== undefined) result = withParsedReply(result);
-      return call.fork ? { ...result, forkedFrom: call.sessionId } : result;
+      const { session } = intent;
+      return session.kind === "fork"
+        ? { ...result, forkedFrom: session.from }
+        : result;
     });
     this.#log(
       "info",
