@@ -14,6 +14,7 @@ import {
   makeScratchDir,
   SCRATCH_ROOT,
 } from "./codex.ts";
+import { fixtureTest } from "./fixture_test.ts";
 import { type FakeModel, startFakeModel } from "./fake_model.ts";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import {
@@ -210,14 +211,12 @@ export function e2eTest(
   body: (h: Harness) => Promise<void>,
   env: Record<string, string> = {},
 ): void {
-  Deno.test(`${target.label} ${name}`, E2E, async () => {
-    const h = await startHarness(target, env);
-    try {
-      await body(h);
-    } finally {
-      await h.close();
-    }
-  });
+  fixtureTest(
+    `${target.label} ${name}`,
+    E2E,
+    () => startHarness(target, env),
+    body,
+  );
 }
 
 /**

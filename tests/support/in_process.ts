@@ -10,6 +10,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { InMemoryTransport as InMemoryTransportType } from "@modelcontextprotocol/sdk/inMemory";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { loadConfig } from "../../src/config.ts";
+import { fixtureTest } from "./fixture_test.ts";
 import { type CodexMcpServer, createServer } from "../../src/mcp/server.ts";
 import { ScriptedBackend, type TurnScript } from "./scripted_backend.ts";
 import type { BackendCapabilities } from "../../src/codex/backend.ts";
@@ -108,3 +109,17 @@ export async function startInProcess(
     },
   };
 }
+
+/** Runs `body` on a fresh in-process server, closed after. */
+export const inProcessTest = (
+  name: string,
+  script: TurnScript,
+  body: (s: InProcess) => Promise<void>,
+  env: Record<string, string> = {},
+): void =>
+  fixtureTest(
+    `[in process] ${name}`,
+    {},
+    () => startInProcess(script, env),
+    body,
+  );

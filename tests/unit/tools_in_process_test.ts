@@ -6,7 +6,6 @@
  */
 
 import { namedSession } from "../../src/codex/session_intent.ts";
-import { CodexError, sessionLocked } from "../../src/errors.ts";
 import {
   assert,
   assertEquals,
@@ -14,27 +13,10 @@ import {
   assertStringIncludes,
 } from "../support/assert.ts";
 import { eventually } from "../support/harness.ts";
-import { type InProcess, startInProcess } from "../support/in_process.ts";
+import { type InProcess, inProcessTest } from "../support/in_process.ts";
 import { Gate, type TurnScript } from "../support/scripted_backend.ts";
 
 const echo: TurnScript = ({ prompt }) => `ECHO: ${prompt}`;
-
-/** Runs `body` on a fresh in-process server, closed after. */
-function inProcess(
-  name: string,
-  script: TurnScript,
-  body: (s: InProcess) => Promise<void>,
-  env: Record<string, string> = {},
-): void {
-  Deno.test(`[in process] ${name}`, async () => {
-    const s = await startInProcess(script, env);
-    try {
-      await body(s);
-    } finally {
-      await s.close();
-    }
-  });
-}
 
 /** Waits until nothing is queued or running on the session. */
 function idle(s: InProcess, sessionId: unknown): Promise<boolean> {
@@ -53,13 +35,13 @@ function gated(gates: Record<string, Gate>): TurnScript {
   };
 }
 
-inProcess("lists the ten tools, each with its schemas", echo, async (s) => {
+inProcessTest("lists the ten tools, each with its schemas", echo, async (s) => {
   const { tools } = await s.client.listTools();
   assertEquals(tools.length, 10);
   assert(tools.every((tool) => tool.outputSchema !== undefined));
 });
 
-inProcess(
+inProcessTest(
   "a turn's result names its session and turn; the session tools see it",
   echo,
   async (s) => {
@@ -95,7 +77,7 @@ inProcess(
   },
 );
 
-inProcess(
+inProcessTest(
   "session ids in upper case reach the backend, queue and store in Codex's spelling",
   gated({}),
   async (s) => {
@@ -115,7 +97,7 @@ inProcess(
   },
 );
 
-inProcess(
+inProcessTest(
   "the hand-off bounds every call: a turn and a codex_wait without wait_ms both answer running in time",
   gated({ slow: new Gate() }),
   async (s) => {
@@ -141,7 +123,7 @@ inProcess(
 );
 
 const olderGate = new Gate();
-inProcess(
+inProcessTest(
   "codex_wait answers for the turn asked, else the newest, and names the older uncollected ones",
   gated({ older: olderGate, later: new Gate() }),
   async (s) => {
@@ -192,7 +174,7 @@ inProcess(
 );
 
 const retained = new Gate();
-inProcess(
+inProcessTest(
   "uncollected results are kept up to the bound; a dropped one is an unknown turn",
   gated({ p1: retained, p2: retained, p3: retained }),
   async (s) => {
@@ -226,7 +208,7 @@ inProcess(
   { CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS: "2" },
 );
 
-inProcess(
+inProcessTest(
   "calls on one session run in arrival order; codex_sessions shows the running turn",
   gated({ first: new Gate() }),
   async (s) => {
@@ -255,7 +237,7 @@ inProcess(
   },
 );
 
-inProcess(
+inProcessTest(
   "progress reaches the client while a turn runs",
   async ({ emit }) => {
     emit({
@@ -280,42 +262,5 @@ inProcess(
       { onprogress: (progress) => messages.push(progress.message ?? "") },
     );
     assert(messages.some((m) => m.includes("npm test")), messages.join("|"));
-  },
-);
-
-inProcess(
-  "errors say what went wrong, the session, the turn and what to do; the server goes on",
-  ({ prompt, sessionId }) => {
-    if (prompt === "ok") return "fine";
-    if (prompt === "locked") {
-      throw sessionLocked(sessionId, "already has an active writer");
-    }
-    throw new CodexError("codex_failed", "The Codex turn failed: boom", {
-      sessionId,
-      hint: "Check the model.",
-    });
-  },
-  async (s) => {
-    const outside = await s.failure("codex_chat", { cwd: "/", prompt: "x" });
-    assertStringIncludes(outside, "CODEX_PERSISTENT_MCP_ROOTS");
-    assertEquals(s.backend.requests.length, 0);
-    const failed = await s.failure("codex_chat", {
-      cwd: s.project,
-      prompt: "x",
-    });
-    assertMatch(
-      failed,
-      /codex_chat failed \(codex_failed\): The Codex turn failed: boom\nsession_id: \S+\nturn_id: turn-\S+\nWhat to do: Check the model\./,
-    );
-    const session_id = await s.newSession("ok");
-    const locked = await s.failure("codex_chat", {
-      session_id,
-      prompt: "locked",
-    });
-    assertStringIncludes(locked, "failed (session_locked)");
-    assertStringIncludes(locked, `session_id: ${session_id}`);
-    assertStringIncludes(locked, "Codex's TUI");
-    const bad = await s.failure("codex_wait", { session_id: "nope" });
-    assertStringIncludes(bad, "session_id must be a UUID");
   },
 );
