@@ -48,7 +48,15 @@ export {
 export { ExecBackend } from "./src/codex/exec/backend.ts";
 export { runCodexTurn } from "./src/codex/exec/runner.ts";
 export { SessionStore, type StoredSession } from "./src/store/session_store.ts";
-export type { TurnRequest } from "./src/codex/turn_request.ts";
+export type {
+  CodexTurnRequest,
+  TurnRequest,
+} from "./src/codex/turn_request.ts";
+export {
+  type CodexCommand,
+  CodexInstall,
+  resolveCodexCommand,
+} from "./src/codex/native_binary.ts";
 export type { ExecArgsRequest } from "./src/codex/exec/args.ts";
 export {
   type SessionIntent,

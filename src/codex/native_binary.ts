@@ -20,6 +20,7 @@
 
 import process from "node:process";
 import { pathInfo, realPath } from "../runtime/fs.ts";
+import { probeCodexVersion } from "./version.ts";
 
 /** How to start Codex: the executable and what its environment adds. */
 export interface CodexCommand {
@@ -161,4 +162,41 @@ export async function resolveCodexCommand(
       PATH: [pathDir, process.env.PATH].filter(Boolean).join(separator),
     },
   };
+}
+
+/**
+ * The Codex that `CODEX_BIN` names, as every backend of one server starts
+ * it: its native binary and its version, each found once when first
+ * needed (nothing is read at start-up).
+ *
+ * @example
+ * ```ts ignore
+ * const codex = new CodexInstall("codex");
+ * (await codex.command()).path; // ".../vendor/x86_64-unknown-linux-musl/bin/codex"
+ * await codex.version(); // "0.169.0"
+ * ```
+ */
+export class CodexInstall {
+  readonly #codexBin: string;
+  #command?: Promise<CodexCommand>;
+  #version?: Promise<string | undefined>;
+
+  /** The Codex `codexBin` names (a path, or a name on PATH). */
+  constructor(codexBin: string) {
+    this.#codexBin = codexBin;
+  }
+
+  /** How to start it (see {@linkcode resolveCodexCommand}). */
+  command(): Promise<CodexCommand> {
+    this.#command ??= resolveCodexCommand(this.#codexBin);
+    return this.#command;
+  }
+
+  /** Its version, from `codex --version` (`undefined`: unknown). */
+  version(): Promise<string | undefined> {
+    this.#version ??= this.command().then((command) =>
+      probeCodexVersion(command.path, command.env)
+    );
+    return this.#version;
+  }
 }

@@ -16,16 +16,23 @@ export interface TurnRequest
   extends Omit<ExecArgsRequest, "outputSchemaFile" | "policy">, TurnLimits {
   /** What Codex may do: every process, thread and turn gets it explicitly. */
   policy: CodexPolicy;
-  /** The Codex executable (a path, or a name looked up on PATH). */
-  codexBin: string;
   /** A JSON Schema the reply must follow. */
   outputSchema?: Record<string, unknown>;
   /** Who sent it; each backend records it where Codex keeps it best. */
   origin: OriginHeader;
   /** Sees every event as it arrives (progress reporting). */
   onEvent?: (event: ThreadEvent) => void;
-  /** Extra environment for Codex. */
-  env?: Record<string, string>;
   /** How to start the process; defaults to the runtime's. */
   spawn?: SpawnProcess;
+}
+
+/**
+ * A turn as one Codex process runs it: the request, and which Codex to
+ * start (each backend fills this in from its `CodexInstall`).
+ */
+export interface CodexTurnRequest extends TurnRequest {
+  /** The Codex executable (a path, or a name looked up on PATH). */
+  codexBin: string;
+  /** Environment Codex gets besides the server's. */
+  env?: Record<string, string>;
 }

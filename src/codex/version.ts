@@ -62,9 +62,10 @@ export function versionAtLeast(
  */
 export async function probeCodexVersion(
   codexBin: string,
+  env?: Record<string, string>,
 ): Promise<string | undefined> {
   try {
-    const child = startProcess(codexBin, ["--version"]);
+    const child = startProcess(codexBin, ["--version"], { env });
     await child.stdin.close().catch(() => {});
     child.stderr.pipeTo(new WritableStream()).catch(() => {});
     const output = await new Response(child.stdout).text();

@@ -9,6 +9,7 @@
 import { AppServerBackend } from "../codex/app_server/backend.ts";
 import { FallbackBackend, type TurnBackend } from "../codex/backend.ts";
 import { ExecBackend } from "../codex/exec/backend.ts";
+import { CodexInstall } from "../codex/native_binary.ts";
 import type { Config } from "../config.ts";
 import { VERSION } from "../version.ts";
 import type { TurnLog } from "./service.ts";
@@ -33,10 +34,12 @@ export function codexBackend(
   config: Config,
   log: TurnLog,
 ): TurnBackend {
-  const exec = new ExecBackend(config.codexBin, config.codexHome);
+  // One Codex for both: its binary is found, and its version asked, once.
+  const codex = new CodexInstall(config.codexBin);
+  const exec = new ExecBackend(codex, config.codexHome);
   if (config.backend === "exec") return exec;
   const appServer = new AppServerBackend({
-    codexBin: config.codexBin,
+    codex,
     codexHome: config.codexHome,
     clientName: APP_SERVER_CLIENT_NAME,
     clientVersion: VERSION,

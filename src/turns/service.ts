@@ -15,10 +15,6 @@ import type {
   ReviewTarget,
   SandboxMode,
 } from "../codex/turn_options.ts";
-import {
-  type CodexCommand,
-  resolveCodexCommand,
-} from "../codex/native_binary.ts";
 import { turnIntent } from "../codex/session_intent.ts";
 import type { TurnRequest } from "../codex/turn_request.ts";
 import { describeEvent } from "../codex/turn.ts";
@@ -113,8 +109,6 @@ export class TurnService {
   /** Turn ids: unique within this server, and unlike a restarted one's. */
   readonly #turnIdPrefix = `turn-${Date.now().toString(36)}`;
   #turnsAccepted = 0;
-  /** The native Codex binary behind CODEX_BIN, found once when first needed. */
-  #codexCommand?: Promise<CodexCommand>;
 
   /** Creates the service; no process starts until the first turn. */
   constructor(config: Config, options: TurnServiceOptions = {}) {
@@ -260,8 +254,6 @@ export class TurnService {
     // Decided here, once: every backend reads it.
     const intent = turnIntent(call, place.rolloutPath);
     checkSupported(intent, await this.#backend.capabilities());
-    this.#codexCommand ??= resolveCodexCommand(this.#config.codexBin);
-    const codex = await this.#codexCommand;
     if (this.#limiter.full) {
       turn.report(
         `Queued: ${this.#limiter.running} Codex processes already running (CODEX_PERSISTENT_MCP_MAX_CONCURRENT=${this.#config.maxConcurrent})`,
@@ -277,8 +269,6 @@ export class TurnService {
       );
       return this.#backend.runTurn(
         {
-          codexBin: codex.path,
-          env: codex.env,
           cwd: place.cwd,
           ...intent,
           origin: { origin: this.#config.origin, tool: call.tool },

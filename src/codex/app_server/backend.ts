@@ -28,16 +28,14 @@ import { runAppServerTurn } from "./turn.ts";
 import { findRolloutFile } from "../../store/rollout_files.ts";
 import { namedSession, resumedSession } from "../session_intent.ts";
 import type { TurnRequest } from "../turn_request.ts";
-import {
-  APP_SERVER_OUTPUT_SCHEMA_SINCE,
-  probeCodexVersion,
-  versionAtLeast,
-} from "../version.ts";
+import { APP_SERVER_OUTPUT_SCHEMA_SINCE, versionAtLeast } from "../version.ts";
+import type { CodexInstall } from "../native_binary.ts";
 import { throwIfCancelled, type TurnResult } from "../verdict.ts";
 
 /** Settings of the warm backend. */
 export interface AppServerBackendOptions {
-  codexBin: string;
+  /** The Codex to start (its native binary, and its version). */
+  codex: CodexInstall;
   codexHome: string;
   /** Becomes the `originator` of sessions it creates. */
   clientName: string;
@@ -70,7 +68,7 @@ interface WarmSession {
  *
  * @example
  * ```ts ignore
- * const backend = new AppServerBackend({ codexBin: "codex", codexHome: "/home/me/.codex",
+ * const backend = new AppServerBackend({ codex: new CodexInstall("codex"), codexHome: "/home/me/.codex",
  *   clientName: "codex-persistent-mcp", clientVersion: "0.1.0",
  *   idleReleaseMs: 30_000, maxWarm: 4, requestTimeoutMs: 30_000 });
  * const { sessionId, reply } = await backend.runTurn({ ...request });
@@ -79,7 +77,6 @@ interface WarmSession {
  */
 export class AppServerBackend implements TurnBackend {
   readonly #options: AppServerBackendOptions;
-  #version?: Promise<string | undefined>;
   readonly #warm = new Map<string, WarmSession>();
   readonly #busy = new Set<AppServerConnection>();
 
@@ -137,10 +134,12 @@ export class AppServerBackend implements TurnBackend {
     );
   }
 
-  /** The installed version (asked once); reviews run inside sessions. */
+  /** The installed version; reviews run inside sessions. */
   async capabilities(): Promise<BackendCapabilities> {
-    this.#version ??= probeCodexVersion(this.#options.codexBin);
-    return { codexVersion: await this.#version, reviewsInSession: true };
+    return {
+      codexVersion: await this.#options.codex.version(),
+      reviewsInSession: true,
+    };
   }
 
   /** Closes every app-server (at shutdown). */
@@ -166,16 +165,17 @@ export class AppServerBackend implements TurnBackend {
         return { connection: warm, threadId: session.sessionId };
       }
     }
+    const codex = await this.#options.codex.command();
     let connection: AppServerConnection;
     try {
       connection = await AppServerConnection.start({
-        codexBin: request.codexBin,
+        codexBin: codex.path,
         clientName: this.#options.clientName,
         clientVersion: this.#options.clientVersion,
         requestTimeoutMs: this.#options.requestTimeoutMs,
         configOverrides: request.policy.configOverrides,
         cwd: request.cwd,
-        env: request.env,
+        env: codex.env,
       });
     } catch (error) {
       if (error instanceof ExecutableNotFoundError) {

@@ -6,10 +6,10 @@
  */
 
 import type { BackendCapabilities, TurnBackend } from "../backend.ts";
+import type { CodexInstall } from "../native_binary.ts";
 import { withReviewOutput } from "../review_output.ts";
 import type { TurnRequest } from "../turn_request.ts";
 import type { TurnResult } from "../verdict.ts";
-import { probeCodexVersion } from "../version.ts";
 import { runCodexTurn } from "./runner.ts";
 
 /**
@@ -17,34 +17,36 @@ import { runCodexTurn } from "./runner.ts";
  *
  * @example
  * ```ts ignore
- * const exec = new ExecBackend("codex", "/home/me/.codex");
+ * const exec = new ExecBackend(new CodexInstall("codex"), "/home/me/.codex");
  * const { sessionId, reply } = await exec.runTurn({ ...request });
  * ```
  */
 export class ExecBackend implements TurnBackend {
-  readonly #codexBin: string;
+  readonly #codex: CodexInstall;
   readonly #codexHome: string;
-  #version?: Promise<string | undefined>;
 
-  /** Creates the backend for the Codex at `codexBin` and its home. */
-  constructor(codexBin: string, codexHome: string) {
-    this.#codexBin = codexBin;
+  /** Creates the backend for the Codex `codex` names and its home. */
+  constructor(codex: CodexInstall, codexHome: string) {
+    this.#codex = codex;
     this.#codexHome = codexHome;
   }
 
   /** Runs the turn; a review reads its structured output from the store. */
   async runTurn(request: TurnRequest): Promise<TurnResult> {
-    const result = await runCodexTurn(request);
+    const { path, env } = await this.#codex.command();
+    const result = await runCodexTurn({ ...request, codexBin: path, env });
     // `codex exec review` always starts a new session: look its file up.
     return request.input.kind !== "review"
       ? result
       : await withReviewOutput(result, this.#codexHome);
   }
 
-  /** The installed version (asked once); reviews start new sessions. */
+  /** The installed version; reviews start new sessions. */
   async capabilities(): Promise<BackendCapabilities> {
-    this.#version ??= probeCodexVersion(this.#codexBin);
-    return { codexVersion: await this.#version, reviewsInSession: false };
+    return {
+      codexVersion: await this.#codex.version(),
+      reviewsInSession: false,
+    };
   }
 
   /** Nothing outlives a turn here. */

@@ -20,7 +20,7 @@ import { buildExecArgs } from "./args.ts";
 import { parseEventLine } from "../events.ts";
 import { describeExit, readStderrTail } from "../process_exit.ts";
 import { namedSession, resumedSession } from "../session_intent.ts";
-import type { TurnRequest } from "../turn_request.ts";
+import type { CodexTurnRequest } from "../turn_request.ts";
 import { newTurnState, reduceTurn } from "../turn.ts";
 import {
   settleTurn,
@@ -40,7 +40,8 @@ import {
  * const result = await runCodexTurn({
  *   codexBin: "codex",
  *   cwd: "/path/to/repo",
- *   prompt: "Summarise this repository",
+ *   session: { kind: "new" },
+ *   input: { kind: "prompt", text: "Summarise this repository" },
  *   origin: { origin: "planner", tool: "codex_chat" },
  *   timeoutMs: 600_000,
  *   idleTimeoutMs: 300_000,
@@ -48,7 +49,9 @@ import {
  * console.log(result.sessionId, result.reply);
  * ```
  */
-export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
+export async function runCodexTurn(
+  request: CodexTurnRequest,
+): Promise<TurnResult> {
   throwIfCancelled(request.signal, namedSession(request.session));
   const schemaFile = request.outputSchema === undefined
     ? undefined
@@ -64,7 +67,7 @@ export async function runCodexTurn(request: TurnRequest): Promise<TurnResult> {
 }
 
 async function runExec(
-  request: TurnRequest,
+  request: CodexTurnRequest,
   outputSchemaFile: string | undefined,
 ): Promise<TurnResult> {
   const { input } = request;
