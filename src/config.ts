@@ -75,6 +75,14 @@ export interface Config {
   maxQueuedPerSession: number;
   /** Turns accepted and not yet finished, in all (`CODEX_PERSISTENT_MCP_MAX_QUEUED`). */
   maxQueued: number;
+  /**
+   * Whether Codex may ask the human to approve what its sandbox refuses
+   * (`CODEX_PERSISTENT_MCP_APPROVALS`: `never`, the default, or `ask`; only
+   * the app-server backend can ask).
+   */
+  approvals: "never" | "ask";
+  /** An approval unanswered this long is declined (`CODEX_PERSISTENT_MCP_APPROVAL_TIMEOUT_MS`). */
+  approvalTimeoutMs: number;
 }
 
 /** Names of variables that look like secrets (case-insensitive). */
@@ -120,6 +128,11 @@ export const NUMBER_SETTINGS = {
     fallback: 3_600_000,
     min: 1_000,
     max: 604_800_000,
+  },
+  CODEX_PERSISTENT_MCP_APPROVAL_TIMEOUT_MS: {
+    fallback: 300_000,
+    min: 1_000,
+    max: 86_400_000,
   },
   CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS: {
     fallback: 64,
@@ -189,6 +202,12 @@ export function loadConfig(
       } (default workspace-write).`,
     );
   }
+  const approvals = env.CODEX_PERSISTENT_MCP_APPROVALS?.trim() || "never";
+  if (approvals !== "never" && approvals !== "ask") {
+    throw new Error(
+      `CODEX_PERSISTENT_MCP_APPROVALS=${approvals} is not valid: use never or ask (default never).`,
+    );
+  }
   const projectConfig = env.CODEX_PERSISTENT_MCP_PROJECT_CONFIG?.trim() ||
     "off";
   if (projectConfig !== "off" && projectConfig !== "on") {
@@ -232,6 +251,8 @@ export function loadConfig(
     loadProjectConfig: projectConfig === "on",
     maxQueuedPerSession: number("CODEX_PERSISTENT_MCP_MAX_QUEUED_PER_SESSION"),
     maxQueued: number("CODEX_PERSISTENT_MCP_MAX_QUEUED"),
+    approvals,
+    approvalTimeoutMs: number("CODEX_PERSISTENT_MCP_APPROVAL_TIMEOUT_MS"),
   };
 }
 

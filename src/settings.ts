@@ -148,6 +148,20 @@ export const SETTINGS: readonly Setting[] = [
     summary:
       "at most this many uncollected results are kept, the oldest dropped first",
   },
+  {
+    name: "CODEX_PERSISTENT_MCP_APPROVALS",
+    default: "`never`",
+    summary:
+      "`never`, or `ask`: Codex may ask the human (never the calling AI) to approve what its sandbox refuses",
+    meaning:
+      '`never`, or `ask`: on the app-server backend Codex may ask to run what its sandbox refuses, and the server puts each request to the human through the client\'s forms (see "Approvals"); with `exec` it warns at start and behaves as `never`',
+  },
+  {
+    name: "CODEX_PERSISTENT_MCP_APPROVAL_TIMEOUT_MS",
+    default: "`300000`",
+    summary:
+      "an approval the human has not answered after this long is declined",
+  },
 ];
 
 /** A number setting's bounds, as README and `--help` say them. */

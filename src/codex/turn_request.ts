@@ -5,6 +5,7 @@
  */
 
 import type { OriginHeader } from "../header.ts";
+import type { AskHuman } from "./approvals.ts";
 import type { SpawnProcess } from "../runtime/types.ts";
 import type { ExecArgsRequest } from "./exec/args.ts";
 import type { CodexPolicy } from "./turn_options.ts";
@@ -24,6 +25,11 @@ export interface TurnRequest
   onEvent?: (event: ThreadEvent) => void;
   /** How to start the process; defaults to the runtime's. */
   spawn?: SpawnProcess;
+  /**
+   * Puts Codex's approval requests to the human; absent, Codex may not ask
+   * (`approvalPolicy: never`). Only the app-server backend can ask.
+   */
+  askHuman?: AskHuman;
 }
 
 /**

@@ -4,12 +4,18 @@
  * @module
  */
 
-import type { ServerNotification } from "@modelcontextprotocol/sdk/types";
+import type {
+  RequestId,
+  ServerNotification,
+} from "@modelcontextprotocol/sdk/types";
 
 /** What a tool handler gets from the SDK besides its arguments. */
 export interface CallContext {
   signal: AbortSignal;
-  _meta?: { progressToken?: string | number };
+  /** The JSON-RPC id of the call. */
+  requestId: RequestId;
+  /** The request's `_meta` (2026-07-28 clients send their envelope here). */
+  _meta?: { progressToken?: string | number; [key: string]: unknown };
   sendNotification: (notification: ServerNotification) => Promise<void>;
 }
 

@@ -11,7 +11,11 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import type { TurnBackend } from "../codex/backend.ts";
 import type { Config } from "../config.ts";
 import { SessionStore } from "../store/session_store.ts";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport";
 import { LineStdioTransport } from "./stdio_transport.ts";
+import { humanAsker } from "./human.ts";
+import { declaresTasks, Protocol2026Transport } from "./protocol_2026.ts";
+import { TaskBoard } from "./tasks.ts";
 import { TurnService } from "../turns/service.ts";
 import { VERSION } from "../version.ts";
 import { type CallContext, progressReporter } from "./progress.ts";
@@ -51,6 +55,11 @@ export interface CodexMcpServer {
   readonly turns: TurnService;
   /** Codex's session store, as the tools may show it. */
   readonly store: SessionStore;
+  /**
+   * Serves MCP on `transport`, in both protocol eras (`initialize` and
+   * 2026-07-28's `server/discover`).
+   */
+  connect(transport: Transport): Promise<void>;
   /** Ends every Codex process, then the MCP connection (at shutdown). */
   close(): Promise<void>;
 }
@@ -69,7 +78,7 @@ export interface CreateServerOptions {
  * import { createServer, loadConfig } from "../../mod.ts";
  * import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
  * const server = createServer(loadConfig(Deno.env.toObject()));
- * await server.mcp.connect(new StdioServerTransport());
+ * await server.connect(new StdioServerTransport());
  * // … at shutdown
  * await server.close();
  * ```
@@ -92,8 +101,20 @@ export function createServer(
     roots: config.roots,
     cachePath: config.sessionCachePath,
   });
+  const tasks = new TaskBoard(turns, config);
+  if (config.approvals === "ask" && config.backend === "exec") {
+    // Said where the user sees it at start: the log has no client yet.
+    console.error(
+      "codex-persistent-mcp: CODEX_PERSISTENT_MCP_APPROVALS=ask needs the app-server backend; with CODEX_PERSISTENT_MCP_BACKEND=exec Codex cannot ask, so approvals stay off (never).",
+    );
+  }
   const runTool: RunTurnTool = async (tool, call, context) => {
-    const result = await runTurnTool(turns, config, tool, call, context);
+    const result = await runTurnTool(
+      { turns, config, mcp, tasks },
+      tool,
+      call,
+      context,
+    );
     const [first] = result.content;
     if (result.isError && first?.type === "text") log("warning", first.text);
     return result;
@@ -164,6 +185,26 @@ export function createServer(
     mcp,
     turns,
     store,
+    connect: (transport) =>
+      mcp.connect(
+        new Protocol2026Transport(transport, {
+          discover: () => ({
+            supportedVersions: ["2026-07-28"],
+            capabilities: {
+              ...mcp.server.getCapabilities(),
+              extensions: { "io.modelcontextprotocol/tasks": {} },
+            },
+            _meta: {
+              "io.modelcontextprotocol/serverInfo": {
+                name: "codex-persistent-mcp",
+                version: VERSION,
+              },
+            },
+          }),
+          answer: (method, params) => tasks.answer(method, params),
+          takeReplacement: (id) => tasks.takeReplacement(id),
+        }),
+      ),
     async close() {
       // No Codex process may outlive the server.
       await turns.close();
@@ -172,15 +213,23 @@ export function createServer(
   };
 }
 
+/** What turn tool calls are served with. */
+interface TurnToolDeps {
+  turns: TurnService;
+  config: Config;
+  mcp: McpServerType;
+  tasks: TaskBoard;
+}
+
 /**
  * One turn tool call: start the turn and follow it to its end, or hand it
  * off as running (`background`, or past CODEX_PERSISTENT_MCP_HANDOFF_MS).
  * Until then the client's cancel stops the turn; afterwards only
- * codex_cancel does.
+ * codex_cancel does. A client that takes tasks gets the turn as a task at
+ * once.
  */
 async function runTurnTool(
-  turns: TurnService,
-  config: Config,
+  { turns, config, mcp, tasks }: TurnToolDeps,
   tool: Parameters<RunTurnTool>[0],
   toCall: () => TurnToolCall,
   context: CallContext,
@@ -191,7 +240,24 @@ async function runTurnTool(
   } catch (error) {
     return errorResult(tool.name, error);
   }
-  const turn = turns.start({ tool: tool.name, ...call.turn });
+  const asTask = declaresTasks(context._meta);
+  const askHuman = humanAsker({
+    mcp,
+    context,
+    tasks,
+    taskId: asTask ? () => turn.id : undefined,
+    timeoutMs: config.approvalTimeoutMs,
+  });
+  const turn = turns.start({ tool: tool.name, ...call.turn, askHuman });
+  if (asTask) {
+    tasks.open(context.requestId, turn, tool);
+    // Replaced on the wire by the task (Protocol2026Transport); an error
+    // result is the one shape the SDK passes without structured content.
+    return {
+      content: [{ type: "text", text: `Task ${turn.id}` }],
+      isError: true,
+    };
+  }
   const progress = progressReporter(context, config.heartbeatMs);
   const unsubscribe = turn.subscribe(progress.report);
   const stop = (): void => turn.stop();
@@ -249,6 +315,6 @@ export async function serveStdio(
   options: CreateServerOptions = {},
 ): Promise<StdioServer> {
   const server = createServer(config, options);
-  await server.mcp.connect(new LineStdioTransport());
+  await server.connect(new LineStdioTransport());
   return { turns: server.turns, store: server.store, close: server.close };
 }

@@ -42,7 +42,7 @@ export interface StdioStreams {
  *
  * @example
  * ```ts ignore
- * await server.mcp.connect(new LineStdioTransport());
+ * await server.connect(new LineStdioTransport());
  * ```
  */
 export class LineStdioTransport implements Transport {

@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { AskHuman } from "../codex/approvals.ts";
 import type { TurnBackend } from "../codex/backend.ts";
 import type {
   ReasoningEffort,
@@ -30,6 +31,7 @@ import {
   checkSupported,
 } from "./call_checks.ts";
 import { codexBackend } from "./codex_backend.ts";
+import { boundedAsker } from "./human_bound.ts";
 import { policyBounds, resolvePolicy } from "./codex_policy.ts";
 import { withParsedReply } from "./parsed_reply.ts";
 import { RunningTurn } from "./running_turn.ts";
@@ -65,6 +67,11 @@ export interface TurnCall {
   review?: ReviewTarget;
   /** Fork `sessionId` into a new session (an empty prompt runs no turn). */
   fork?: boolean;
+  /**
+   * How this call reaches the human, for Codex's approval requests; used
+   * only with `CODEX_PERSISTENT_MCP_APPROVALS=ask`.
+   */
+  askHuman?: AskHuman;
 }
 
 /** Where the service's log lines go (never stdout). */
@@ -280,6 +287,9 @@ export class TurnService {
           timeoutMs: call.timeoutMs ?? this.#config.defaultTimeoutMs,
           idleTimeoutMs: this.#config.idleTimeoutMs,
           signal: turn.signal,
+          askHuman: this.#config.approvals === "ask" && call.askHuman
+            ? boundedAsker(call.askHuman, turn, this.#config.approvalTimeoutMs)
+            : undefined,
           onEvent: (event) => {
             if (event.type === "thread.started") {
               turn.nameSession(event.thread_id);

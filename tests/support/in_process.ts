@@ -65,7 +65,7 @@ export async function startInProcess(
     InMemoryTransportType,
     InMemoryTransportType,
   ] = InMemoryTransport.createLinkedPair();
-  await server.mcp.connect(serverSide);
+  await server.connect(serverSide);
   const client: ClientType = new Client({
     name: "unit-test",
     version: "1.0.0",

@@ -130,7 +130,12 @@ Deno.test("app-server lines: requests, answers, errors, and lines that are no me
     parseAppServerLine(
       '{"id":7,"method":"item/commandExecution/requestApproval","params":{}}',
     ),
-    { kind: "request", id: 7, method: "item/commandExecution/requestApproval" },
+    {
+      kind: "request",
+      id: 7,
+      method: "item/commandExecution/requestApproval",
+      params: {},
+    },
   );
   assertEquals(
     parseAppServerLine(

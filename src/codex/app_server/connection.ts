@@ -1,8 +1,8 @@
 /**
  * A connection to one `codex app-server` process: JSON-RPC over stdio, one
  * JSON message per line, without the `"jsonrpc"` field. Requests time out;
- * requests from the server are declined (we run with approvals off); the
- * process dying fails every request in flight and settles `exited`.
+ * requests from the server go to the turn's answerer (approvals put to the
+ * human) and are declined when there is none; the process dying fails every request in flight and settles `exited`.
  *
  * @module
  */
@@ -52,6 +52,15 @@ export interface AppServerOptions {
   spawn?: SpawnProcess;
 }
 
+/**
+ * Answers a request from the app-server (`method`, `params`): the result to
+ * send, or `undefined` to decline it.
+ */
+export type ServerRequestAnswerer = (
+  method: string,
+  params: unknown,
+) => Promise<Record<string, unknown> | undefined>;
+
 interface PendingRequest {
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
@@ -80,6 +89,7 @@ export class AppServerConnection {
   readonly #requestTimeoutMs: number;
   readonly #pending = new Map<number, PendingRequest>();
   readonly #listeners = new Set<(n: AppServerNotification) => void>();
+  #answerer?: ServerRequestAnswerer;
   #nextId = 1;
   #alive = true;
   #version?: string;
@@ -212,7 +222,7 @@ export class AppServerConnection {
           }
           break;
         case "request":
-          this.#decline(message.id, message.method);
+          this.#answer(message.id, message.method, message.params);
           break;
         case "result":
           this.#settle(message.id)?.resolve(message.result);
@@ -227,8 +237,31 @@ export class AppServerConnection {
   }
 
   /**
-   * We run with `approvalPolicy: "never"`; anything the server still asks
-   * (approvals, user input) is declined rather than left hanging.
+   * Lets `answerer` answer what the app-server asks (approvals) until the
+   * returned function is called; `undefined` from it declines.
+   */
+  answerRequests(answerer: ServerRequestAnswerer): () => void {
+    this.#answerer = answerer;
+    return () => {
+      if (this.#answerer === answerer) this.#answerer = undefined;
+    };
+  }
+
+  #answer(id: number | string, method: string, params: unknown): void {
+    const answerer = this.#answerer;
+    if (answerer === undefined) return this.#decline(id, method);
+    answerer(method, params).then(
+      (result) =>
+        result === undefined
+          ? this.#decline(id, method)
+          : this.#send({ id, result }).catch(() => {}),
+      () => this.#decline(id, method),
+    );
+  }
+
+  /**
+   * With no one to ask (`approvalPolicy: "never"`), anything the server
+   * still asks (approvals, user input) is declined rather than left hanging.
    */
   #decline(id: number | string, method: string): void {
     const answer = /approval/i.test(method)

@@ -110,7 +110,7 @@ export type AppServerNotification =
 export type AppServerMessage =
   | { kind: "notification"; notification: AppServerNotification }
   /** The server asks us something (approvals, user input). */
-  | { kind: "request"; id: number | string; method: string }
+  | { kind: "request"; id: number | string; method: string; params: unknown }
   | { kind: "result"; id: number; result: unknown }
   | { kind: "error"; id: number; code?: number; message: string };
 
@@ -151,7 +151,7 @@ export function parseAppServerLine(line: string): AppServerMessage | undefined {
   const id = value.id;
   if (method !== undefined) {
     if (typeof id === "number" || typeof id === "string") {
-      return { kind: "request", id, method };
+      return { kind: "request", id, method, params: value.params };
     }
     const params = isRecord(value.params) ? value.params : {};
     return { kind: "notification", notification: notification(method, params) };

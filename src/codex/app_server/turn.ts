@@ -7,13 +7,20 @@
  */
 
 import { withOriginHeader } from "../../header.ts";
+import {
+  type ApprovalContext,
+  approvalQuestion,
+  type AskHuman,
+  codexAnswer,
+} from "../approvals.ts";
 import type { CodexPolicy, ReviewTarget } from "../turn_options.ts";
 import {
   type AppServerConnection,
   AppServerRequestError,
+  type ServerRequestAnswerer,
 } from "./connection.ts";
 import { newAppServerStream, toThreadEvent } from "./events.ts";
-import { turnIdOf } from "./protocol.ts";
+import { type AppServerNotification, turnIdOf } from "./protocol.ts";
 import { CodexError } from "../../errors.ts";
 import type { ThreadEvent } from "../events.ts";
 import { describeExit } from "../process_exit.ts";
@@ -65,6 +72,13 @@ export async function runAppServerTurn(
     interrupt.finally(() => connection.kill());
   });
   const stream = newAppServerStream();
+  const items = new Map<string, string>();
+  const approval: ApprovalContext = { items, cwd: request.cwd };
+  const stopAnswering = request.askHuman === undefined
+    ? () => {}
+    : connection.answerRequests(
+      humanAnswerer(request.askHuman, approval, watchdog, request.signal),
+    );
   const unsubscribe = connection.subscribe((notification) => {
     if (
       notification.threadId !== undefined &&
@@ -73,6 +87,7 @@ export async function runAppServerTurn(
       return;
     }
     watchdog.touch();
+    rememberItem(items, notification);
     const event = toThreadEvent(notification, stream, Date.now());
     if (event !== undefined) emit(event);
     if (notification.method === "turn/completed") finished();
@@ -95,6 +110,7 @@ export async function runAppServerTurn(
   } finally {
     watchdog.dispose();
     unsubscribe();
+    stopAnswering();
   }
   return await settleTurn(state, {
     requestedSessionId: resumedSession(request.session),
@@ -110,6 +126,43 @@ export async function runAppServerTurn(
       }`;
     },
   });
+}
+
+/**
+ * Puts each approval Codex asks for to the human (Codex waits meanwhile,
+ * so its silence is no idle timeout).
+ */
+function humanAnswerer(
+  askHuman: AskHuman,
+  context: ApprovalContext,
+  watchdog: TurnWatchdog,
+  turnSignal: AbortSignal | undefined,
+): ServerRequestAnswerer {
+  const signal = turnSignal ?? new AbortController().signal;
+  return async (method, params) => {
+    const question = approvalQuestion(method, params, context);
+    if (question === undefined) return undefined;
+    const beat = setInterval(() => watchdog.touch(), 1_000);
+    try {
+      return codexAnswer(method, params, await askHuman(question, signal));
+    } finally {
+      clearInterval(beat);
+      watchdog.touch();
+    }
+  };
+}
+
+/** Keeps what a started command or file change is, for its approval. */
+function rememberItem(
+  items: Map<string, string>,
+  notification: AppServerNotification,
+): void {
+  if (notification.method !== "item/started") return;
+  const { item } = notification;
+  if (item?.type === "commandExecution") items.set(item.id, item.command);
+  if (item?.type === "fileChange") {
+    items.set(item.id, item.changes.map((change) => change.path).join(", "));
+  }
 }
 
 /**
@@ -146,6 +199,8 @@ function startRequest(
       ? {}
       : { effort: request.reasoningEffort }),
     sandboxPolicy: sandboxPolicy(request.policy),
+    // Sticks to the thread: every turn says whether Codex may ask.
+    approvalPolicy: request.askHuman === undefined ? "never" : "on-request",
     ...(request.outputSchema === undefined
       ? {}
       : { outputSchema: request.outputSchema }),

@@ -1,0 +1,57 @@
+/**
+ * How one call reaches the human for Codex's approvals: a task's
+ * `inputRequests` when the call is a task; otherwise `elicitation/create`
+ * to a 2025-era client that takes forms. Only the client's user-facing
+ * channels count: no tool input can answer for the human.
+ *
+ * @module
+ */
+
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { type AskHuman, humanAnswerOf } from "../codex/approvals.ts";
+import type { CallContext } from "./progress.ts";
+import { claimedRevision } from "./protocol_2026.ts";
+import type { TaskBoard } from "./tasks.ts";
+
+/** What a call's way to the human depends on. */
+export interface HumanChannel {
+  mcp: McpServer;
+  context: CallContext;
+  tasks: TaskBoard;
+  /** The call's task, if it is one (known once the turn is started). */
+  taskId?: () => string;
+  /** How long an elicitation may wait for the human. */
+  timeoutMs: number;
+}
+
+/**
+ * The call's way to the human, or `undefined` when there is none (Codex
+ * then may not ask, which declines whatever it would have asked).
+ *
+ * @example
+ * ```ts ignore
+ * const askHuman = humanAsker({ mcp, context, tasks, timeoutMs: 120_000 });
+ * ```
+ */
+export function humanAsker(channel: HumanChannel): AskHuman | undefined {
+  const { mcp, context, tasks, taskId, timeoutMs } = channel;
+  if (taskId !== undefined) {
+    return (question, signal) => tasks.askerFor(taskId())(question, signal);
+  }
+  // A 2026-07-28 client ignores a server-sent elicitation (measured with
+  // Claude Code); it is asked only through a task.
+  if (claimedRevision({ _meta: context._meta }) !== undefined) return undefined;
+  const elicitation = mcp.server.getClientCapabilities()?.elicitation;
+  if (elicitation === undefined) return undefined;
+  return async (question, signal) =>
+    humanAnswerOf(
+      await mcp.server.elicitInput(
+        {
+          mode: "form",
+          message: question.message,
+          requestedSchema: question.requestedSchema,
+        },
+        { signal, timeout: timeoutMs },
+      ),
+    );
+}

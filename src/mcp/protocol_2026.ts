@@ -1,0 +1,244 @@
+/**
+ * MCP 2026-07-28 beside the 2025 era, on one connection. The SDK (1.x)
+ * speaks the 2025 era (`initialize`); this transport in front of it answers
+ * `server/discover`, refuses other claimed revisions, hands the methods the
+ * SDK does not know (`tasks/*`) to the server, and gives each answer to a
+ * request that claims 2026-07-28 the framing that revision requires
+ * (`resultType`, cache hints on lists, no 2025-only fields). A request
+ * claims the revision by carrying it in `_meta`; everything else passes
+ * through untouched, so 2025-era clients see exactly what they saw before.
+ *
+ * @module
+ */
+
+import type {
+  Transport,
+  TransportSendOptions,
+} from "@modelcontextprotocol/sdk/shared/transport";
+import type {
+  JSONRPCMessage,
+  MessageExtraInfo,
+  RequestId,
+} from "@modelcontextprotocol/sdk/types";
+import { isRecord } from "../json.ts";
+
+/** The revision this module speaks. */
+export const PROTOCOL_2026 = "2026-07-28";
+/** `_meta` keys of the 2026-07-28 request envelope. */
+export const META_KEYS = {
+  protocolVersion: "io.modelcontextprotocol/protocolVersion",
+  clientCapabilities: "io.modelcontextprotocol/clientCapabilities",
+  serverInfo: "io.modelcontextprotocol/serverInfo",
+} as const;
+/** The extension a client declares when it takes tasks. */
+export const TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
+
+/** Results of these methods may be cached (and must say for how long). */
+const CACHEABLE = new Set([
+  "tools/list",
+  "prompts/list",
+  "resources/list",
+  "resources/templates/list",
+  "resources/read",
+  "server/discover",
+]);
+
+/** A JSON-RPC error a handler throws: its code and message reach the client. */
+export class ProtocolError extends Error {
+  /** The JSON-RPC error code. */
+  readonly code: number;
+  /** Creates the error. */
+  constructor(code: number, message: string) {
+    super(message);
+    this.name = "ProtocolError";
+    this.code = code;
+  }
+}
+
+/** What the server answers itself, outside the SDK. */
+export interface Protocol2026Handlers {
+  /** The `server/discover` result (capabilities, instructions, server info). */
+  discover(): Record<string, unknown>;
+  /**
+   * The answer to a method the SDK does not know (`tasks/get` …), or
+   * `undefined` when the server does not serve it either.
+   */
+  answer(
+    method: string,
+    params: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> | undefined;
+  /**
+   * What goes out instead of the SDK's result for request `id` (a task
+   * instead of a placeholder), taken once.
+   */
+  takeReplacement(id: RequestId): Record<string, unknown> | undefined;
+}
+
+/** The revision a request claims in `_meta` (undefined: 2025 era). */
+export function claimedRevision(params: unknown): string | undefined {
+  const meta = isRecord(params) ? params._meta : undefined;
+  const claimed = isRecord(meta) ? meta[META_KEYS.protocolVersion] : undefined;
+  return typeof claimed === "string" ? claimed : undefined;
+}
+
+/**
+ * Whether a request (its `_meta`) claims 2026-07-28 and declares the tasks
+ * extension among the client's capabilities.
+ *
+ * @example
+ * ```ts
+ * import { declaresTasks } from "./protocol_2026.ts";
+ * declaresTasks({
+ *   "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+ *   "io.modelcontextprotocol/clientCapabilities": {
+ *     extensions: { "io.modelcontextprotocol/tasks": {} },
+ *   },
+ * }); // true
+ * ```
+ */
+export function declaresTasks(meta: unknown): boolean {
+  if (!isRecord(meta) || claimedRevision({ _meta: meta }) !== PROTOCOL_2026) {
+    return false;
+  }
+  const capabilities = meta[META_KEYS.clientCapabilities];
+  const extensions = isRecord(capabilities)
+    ? capabilities.extensions
+    : undefined;
+  return isRecord(extensions) && extensions[TASKS_EXTENSION] !== undefined;
+}
+
+/** A result framed for 2026-07-28. */
+function framed(
+  method: string,
+  result: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...result };
+  out.resultType ??= "complete";
+  if (CACHEABLE.has(method)) {
+    out.ttlMs ??= 0;
+    out.cacheScope ??= "private";
+  }
+  // Tool-level task negotiation belongs to the 2025-11-25 tasks.
+  if (method === "tools/list" && Array.isArray(out.tools)) {
+    out.tools = out.tools.map((tool) => {
+      if (!isRecord(tool) || !("execution" in tool)) return tool;
+      const { execution: _, ...rest } = tool;
+      return rest;
+    });
+  }
+  return out;
+}
+
+/**
+ * The transport the SDK's server is connected to, in front of the real
+ * one.
+ *
+ * @example
+ * ```ts ignore
+ * await mcp.connect(new Protocol2026Transport(new LineStdioTransport(), handlers));
+ * ```
+ */
+export class Protocol2026Transport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+  readonly #inner: Transport;
+  readonly #handlers: Protocol2026Handlers;
+  /** Requests in flight that claimed 2026-07-28: their method, by id. */
+  readonly #modern = new Map<RequestId, string>();
+
+  /** Serves `handlers` in front of `inner`. */
+  constructor(inner: Transport, handlers: Protocol2026Handlers) {
+    this.#inner = inner;
+    this.#handlers = handlers;
+  }
+
+  /** Starts the real transport. */
+  start(): Promise<void> {
+    this.#inner.onclose = () => this.onclose?.();
+    this.#inner.onerror = (error) => this.onerror?.(error);
+    this.#inner.onmessage = (message, extra) => this.#receive(message, extra);
+    return this.#inner.start();
+  }
+
+  /** Sends a message, framing answers to 2026-07-28 requests. */
+  send(
+    message: JSONRPCMessage,
+    options?: TransportSendOptions,
+  ): Promise<void> {
+    if (!("id" in message) || "method" in message || message.id === undefined) {
+      return this.#inner.send(message, options);
+    }
+    const method = this.#modern.get(message.id);
+    this.#modern.delete(message.id);
+    if (!("result" in message)) return this.#inner.send(message, options);
+    const result = this.#handlers.takeReplacement(message.id) ??
+      message.result;
+    return this.#inner.send(
+      {
+        ...message,
+        result: method === undefined ? result : framed(method, result),
+      },
+      options,
+    );
+  }
+
+  /** Closes the real transport. */
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+
+  #receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
+    if (!("method" in message) || !("id" in message)) {
+      return this.onmessage?.(message, extra);
+    }
+    const { id, method, params } = message;
+    const revision = method === "server/discover"
+      ? PROTOCOL_2026
+      : claimedRevision(params);
+    if (revision === undefined) return this.onmessage?.(message, extra);
+    if (revision !== PROTOCOL_2026) {
+      return this.#reply(id, {
+        error: {
+          code: -32022,
+          message:
+            `Unsupported protocol version ${revision}: this server speaks ${PROTOCOL_2026} (server/discover) and the 2025 revisions (initialize).`,
+          data: { supported: [PROTOCOL_2026], requested: revision },
+        },
+      });
+    }
+    if (method === "server/discover") {
+      return this.#reply(id, {
+        result: framed(method, this.#handlers.discover()),
+      });
+    }
+    const answer = this.#handlers.answer(
+      method,
+      isRecord(params) ? params : {},
+    );
+    if (answer === undefined) {
+      this.#modern.set(id, method);
+      return this.onmessage?.(message, extra);
+    }
+    answer.then(
+      (result) => this.#reply(id, { result: framed(method, result) }),
+      (error) =>
+        this.#reply(id, {
+          error: {
+            code: error instanceof ProtocolError ? error.code : -32603,
+            message: error instanceof Error ? error.message : String(error),
+          },
+        }),
+    );
+  }
+
+  #reply(
+    id: RequestId,
+    answer:
+      | { result: Record<string, unknown> }
+      | { error: { code: number; message: string; data?: unknown } },
+  ): void {
+    this.#inner.send({ jsonrpc: "2.0", id, ...answer } as JSONRPCMessage)
+      .catch((error) => this.onerror?.(error));
+  }
+}

@@ -1,0 +1,273 @@
+/**
+ * Turns as MCP tasks (the 2026-07-28 tasks extension): a turn tool called
+ * by a client that declares the extension answers at once with a task
+ * whose `taskId` is the turn's id; `tasks/get` reports the turn (its
+ * progress as the status message, Codex's questions for the human as
+ * `inputRequests`) and, once it has settled, the result a blocking call
+ * would have given; `tasks/cancel` stops it as `codex_cancel` does;
+ * `tasks/update` carries the human's answers.
+ *
+ * @module
+ */
+
+import type {
+  CallToolResult,
+  RequestId,
+} from "@modelcontextprotocol/sdk/types";
+import {
+  type ApprovalQuestion,
+  type AskHuman,
+  type HumanAnswer,
+  humanAnswerOf,
+} from "../codex/approvals.ts";
+import type { Config } from "../config.ts";
+import { CodexError } from "../errors.ts";
+import { isRecord } from "../json.ts";
+import type { RunningTurn } from "../turns/running_turn.ts";
+import type { TurnService } from "../turns/service.ts";
+import { ProtocolError } from "./protocol_2026.ts";
+import type { ReplyField } from "./results.ts";
+import { collectResult } from "./turn_results.ts";
+
+/** How often a client should ask (`pollIntervalMs`). */
+export const TASK_POLL_INTERVAL_MS = 2_000;
+/** JSON-RPC "invalid params": an unknown task, a malformed request. */
+const INVALID_PARAMS = -32602;
+
+/** A question waiting for the human's answer. */
+interface OpenQuestion {
+  question: ApprovalQuestion;
+  answer: (answer: HumanAnswer) => void;
+}
+
+/** One task: the turn behind it and what the client has been told. */
+interface Task {
+  turn: RunningTurn;
+  tool: { name: string; replyField: ReplyField };
+  createdAt: string;
+  /** Why the client cancelled it, once it has. */
+  cancelled?: string;
+  /** The settled turn's result, collected once. */
+  result?: Promise<CallToolResult>;
+  questions: Map<string, OpenQuestion>;
+  asked: number;
+}
+
+/** The tasks this server has opened, kept under the result bounds. */
+export class TaskBoard {
+  readonly #turns: TurnService;
+  readonly #config: Pick<
+    Config,
+    "maxReplyBytes" | "resultRetentionMs" | "maxRetainedResults"
+  >;
+  readonly #tasks = new Map<string, Task>();
+  readonly #replacements = new Map<RequestId, Record<string, unknown>>();
+
+  /** A board over `turns`. */
+  constructor(
+    turns: TurnService,
+    config: Pick<
+      Config,
+      "maxReplyBytes" | "resultRetentionMs" | "maxRetainedResults"
+    >,
+  ) {
+    this.#turns = turns;
+    this.#config = config;
+  }
+
+  /**
+   * Opens the task of `turn`: the answer to request `requestId` becomes
+   * the task (see {@linkcode TaskBoard.takeReplacement}).
+   */
+  open(
+    requestId: RequestId,
+    turn: RunningTurn,
+    tool: { name: string; replyField: ReplyField },
+  ): void {
+    this.#prune();
+    const task: Task = {
+      turn,
+      tool,
+      createdAt: new Date(turn.acceptedAt).toISOString(),
+      questions: new Map(),
+      asked: 0,
+    };
+    this.#tasks.set(turn.id, task);
+    this.#replacements.set(requestId, {
+      resultType: "task",
+      ...this.#describe(task),
+    });
+  }
+
+  /** How the task with this id asks the human: through `inputRequests`. */
+  askerFor(taskId: string): AskHuman {
+    return (question, signal) =>
+      new Promise((resolve) => {
+        const task = this.#tasks.get(taskId);
+        if (task === undefined || signal.aborted) {
+          return resolve({ action: "decline" });
+        }
+        const key = `approval-${++task.asked}`;
+        const settle = (answer: HumanAnswer): void => {
+          task.questions.delete(key);
+          signal.removeEventListener("abort", onAbort);
+          resolve(answer);
+        };
+        const onAbort = (): void => settle({ action: "decline" });
+        signal.addEventListener("abort", onAbort);
+        task.questions.set(key, { question, answer: settle });
+      });
+  }
+
+  /** The task answer replacing the SDK's placeholder for `id`, taken once. */
+  takeReplacement(id: RequestId): Record<string, unknown> | undefined {
+    const replacement = this.#replacements.get(id);
+    this.#replacements.delete(id);
+    return replacement;
+  }
+
+  /** Answers `tasks/get`, `tasks/cancel`, `tasks/update`; others: undefined. */
+  answer(
+    method: string,
+    params: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> | undefined {
+    switch (method) {
+      case "tasks/get":
+        return this.#get(params);
+      case "tasks/cancel":
+        return this.#cancel(params);
+      case "tasks/update":
+        return this.#update(params);
+      default:
+        return undefined;
+    }
+  }
+
+  async #get(
+    params: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const task = this.#find(params);
+    const status = this.#describe(task);
+    if (status.status !== "completed") return status;
+    return { ...status, result: await this.#resultOf(task) };
+  }
+
+  async #cancel(
+    params: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const task = this.#find(params);
+    const { turn } = task;
+    if (turn.outcome === undefined) {
+      task.cancelled ??= "the client cancelled the task (tasks/cancel)";
+      const sessionId = turn.sessionId;
+      // The same stop as codex_cancel; a new session not named yet is
+      // stopped directly.
+      if (sessionId === undefined) turn.stop(task.cancelled);
+      else this.#turns.cancel(sessionId, task.cancelled, turn.id);
+      await turn.result.catch(() => {});
+    }
+    return this.#describe(task);
+  }
+
+  #update(params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const task = this.#find(params);
+    const responses = isRecord(params.inputResponses)
+      ? params.inputResponses
+      : {};
+    for (const [key, response] of Object.entries(responses)) {
+      task.questions.get(key)?.answer(humanAnswerOf(response));
+    }
+    return Promise.resolve({});
+  }
+
+  /** The task's status as the client reads it (without the result). */
+  #describe(task: Task): Record<string, unknown> {
+    const { turn } = task;
+    const base = {
+      taskId: turn.id,
+      createdAt: task.createdAt,
+      lastUpdatedAt: new Date(turn.settledAt ?? Date.now()).toISOString(),
+      ttlMs: this.#config.resultRetentionMs,
+      pollIntervalMs: TASK_POLL_INTERVAL_MS,
+    };
+    const outcome = turn.outcome;
+    if (outcome === undefined) {
+      if (task.questions.size > 0) {
+        return {
+          ...base,
+          status: "input_required",
+          statusMessage: "Codex asks the human for approval",
+          inputRequests: Object.fromEntries(
+            [...task.questions].map(([key, { question }]) => [key, {
+              method: "elicitation/create",
+              params: {
+                mode: "form",
+                message: question.message,
+                requestedSchema: question.requestedSchema,
+              },
+            }]),
+          ),
+        };
+      }
+      return {
+        ...base,
+        status: "working",
+        ...(turn.latestProgress === undefined
+          ? {}
+          : { statusMessage: turn.latestProgress }),
+      };
+    }
+    if (
+      task.cancelled !== undefined && "error" in outcome &&
+      outcome.error instanceof CodexError && outcome.error.kind === "cancelled"
+    ) {
+      return { ...base, status: "cancelled", statusMessage: task.cancelled };
+    }
+    return { ...base, status: "completed" };
+  }
+
+  /** The blocking call's result, collected from the turn once. */
+  #resultOf(task: Task): Promise<CallToolResult> {
+    task.result ??= collectResult(
+      this.#turns,
+      task.turn,
+      task.tool.name,
+      task.tool.replyField,
+      this.#config.maxReplyBytes,
+    );
+    return task.result;
+  }
+
+  #find(params: Record<string, unknown>): Task {
+    const taskId = params.taskId;
+    if (typeof taskId !== "string" || taskId === "") {
+      throw new ProtocolError(INVALID_PARAMS, "taskId must be a task's id.");
+    }
+    this.#prune();
+    const task = this.#tasks.get(taskId);
+    if (task === undefined) {
+      throw new ProtocolError(
+        INVALID_PARAMS,
+        `Unknown task ${taskId}: this server never opened it, or dropped it ${this.#config.resultRetentionMs} ms after it settled (CODEX_PERSISTENT_MCP_RESULT_RETENTION_MS). Its Codex session keeps the conversation: codex_sessions lists it.`,
+      );
+    }
+    return task;
+  }
+
+  /** Drops settled tasks past the retention bounds, the oldest first. */
+  #prune(): void {
+    const now = Date.now();
+    const settled = [...this.#tasks.values()].filter((task) =>
+      task.turn.settledAt !== undefined
+    );
+    const overflow = this.#tasks.size - this.#config.maxRetainedResults;
+    settled.forEach((task, index) => {
+      if (
+        index < overflow ||
+        now - task.turn.settledAt! > this.#config.resultRetentionMs
+      ) {
+        this.#tasks.delete(task.turn.id);
+      }
+    });
+  }
+}
