@@ -248,7 +248,7 @@ export class TaskBoard {
     if (task === undefined) {
       throw new ProtocolError(
         INVALID_PARAMS,
-        `Unknown task ${taskId}: this server never opened it, or dropped it ${this.#config.resultRetentionMs} ms after it settled (CODEX_PERSISTENT_MCP_RESULT_RETENTION_MS). Its Codex session keeps the conversation: codex_sessions lists it.`,
+        `Unknown task ${taskId}: this server never opened it, or has dropped it (a settled task is kept ${this.#config.resultRetentionMs} ms, CODEX_PERSISTENT_MCP_RESULT_RETENTION_MS, and among the newest ${this.#config.maxRetainedResults}, CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS). Its Codex session keeps the conversation: codex_sessions lists it.`,
       );
     }
     return task;

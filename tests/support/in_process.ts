@@ -5,7 +5,10 @@
  */
 
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type { Client as ClientType } from "@modelcontextprotocol/sdk/client/index";
+import type {
+  Client as ClientType,
+  ClientOptions,
+} from "@modelcontextprotocol/sdk/client/index";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { InMemoryTransport as InMemoryTransportType } from "@modelcontextprotocol/sdk/inMemory";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
@@ -37,12 +40,23 @@ export interface InProcess {
   close(): Promise<void>;
 }
 
-/** Starts a server on `script` with these extra settings. */
-export async function startInProcess(
+/** A server in this process, not yet connected to any client. */
+export interface ServerInProcess {
+  server: CodexMcpServer;
+  backend: ScriptedBackend;
+  /** A project directory inside the server's roots. */
+  project: string;
+  codexHome: string;
+  /** Closes the server and removes its scratch directories. */
+  close(): Promise<void>;
+}
+
+/** Builds a server on `script` with these extra settings. */
+export async function serverInProcess(
   script: TurnScript,
   env: Record<string, string> = {},
   capabilities?: BackendCapabilities,
-): Promise<InProcess> {
+): Promise<ServerInProcess> {
   const root = await Deno.realPath(
     await Deno.makeTempDir({ prefix: "cpm-unit-" }),
   );
@@ -61,6 +75,27 @@ export async function startInProcess(
   }, `${root}/work`);
   const backend = new ScriptedBackend(codexHome, script, capabilities);
   const server = createServer(config, { backend });
+  return {
+    server,
+    backend,
+    project,
+    codexHome,
+    async close() {
+      await server.close();
+      await Deno.remove(root, { recursive: true });
+    },
+  };
+}
+
+/** Starts a server on `script` with these extra settings. */
+export async function startInProcess(
+  script: TurnScript,
+  env: Record<string, string> = {},
+  capabilities?: BackendCapabilities,
+  clientOptions: ClientOptions = {},
+): Promise<InProcess> {
+  const built = await serverInProcess(script, env, capabilities);
+  const { server, backend, project, codexHome } = built;
   const [clientSide, serverSide]: [
     InMemoryTransportType,
     InMemoryTransportType,
@@ -69,7 +104,7 @@ export async function startInProcess(
   const client: ClientType = new Client({
     name: "unit-test",
     version: "1.0.0",
-  });
+  }, clientOptions);
   await client.connect(clientSide);
   const call = async (name: string, args: Record<string, unknown>) =>
     await client.callTool({ name, arguments: args }) as CallToolResult;
@@ -104,8 +139,7 @@ export async function startInProcess(
     },
     async close() {
       await client.close();
-      await server.close();
-      await Deno.remove(root, { recursive: true });
+      await built.close();
     },
   };
 }

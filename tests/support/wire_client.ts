@@ -1,0 +1,173 @@
+/**
+ * A raw JSON-RPC client for protocol tests: what a 2026-07-28 client such
+ * as Claude Code sends (the SDK 1.x client speaks only the 2025 era), over
+ * the SDK's in-memory transport, with the server's own requests to the
+ * client (elicitations) answered by the test.
+ */
+
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { InMemoryTransport as InMemoryTransportType } from "@modelcontextprotocol/sdk/inMemory";
+import type {
+  CallToolResult,
+  JSONRPCMessage,
+} from "@modelcontextprotocol/sdk/types";
+import type { CodexMcpServer } from "../../src/mcp/server.ts";
+
+/** The 2026-07-28 `_meta` envelope; `tasks`: declare the tasks extension. */
+export function modernMeta(
+  { tasks = false, elicitation = true } = {},
+): Record<string, unknown> {
+  return {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    "io.modelcontextprotocol/clientInfo": { name: "wire-test", version: "1" },
+    "io.modelcontextprotocol/clientCapabilities": {
+      ...(elicitation ? { elicitation: { form: {} } } : {}),
+      ...(tasks ? { extensions: { "io.modelcontextprotocol/tasks": {} } } : {}),
+    },
+  };
+}
+
+/** An answer: the result, or the error. */
+export interface WireAnswer {
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string; data?: unknown };
+}
+
+/** A task as `tools/call` and `tasks/*` describe it. */
+export interface TaskWire {
+  resultType?: string;
+  taskId: string;
+  status: string;
+  statusMessage?: string;
+  createdAt?: string;
+  lastUpdatedAt?: string;
+  ttlMs?: number;
+  pollIntervalMs?: number;
+  inputRequests?: Record<string, {
+    method: string;
+    params: { mode: string; message: string; requestedSchema: unknown };
+  }>;
+  result?: CallToolResult;
+}
+
+/** The task an answer carries (an error answer throws). */
+function taskOf(answer: WireAnswer): TaskWire {
+  if (answer.error !== undefined || answer.result === undefined) {
+    throw new Error(`no task: ${JSON.stringify(answer)}`);
+  }
+  return answer.result as unknown as TaskWire;
+}
+
+/** A JSON-RPC client speaking raw messages to an in-process server. */
+export class WireClient {
+  /** Server requests seen (method and params), oldest first. */
+  readonly serverRequests: { method: string; params: unknown }[] = [];
+  /** Answers a server request (default: method not found). */
+  answerServer?: (method: string, params: unknown) => unknown;
+  #next = 1;
+  readonly #pending = new Map<number, (answer: WireAnswer) => void>();
+  readonly #transport: InMemoryTransportType;
+
+  private constructor(transport: InMemoryTransportType) {
+    this.#transport = transport;
+  }
+
+  /** Connects to `server`. */
+  static async connect(server: CodexMcpServer): Promise<WireClient> {
+    const [clientSide, serverSide]: [
+      InMemoryTransportType,
+      InMemoryTransportType,
+    ] = InMemoryTransport.createLinkedPair();
+    const client = new WireClient(clientSide);
+    clientSide.onmessage = (message: JSONRPCMessage) =>
+      client.#receive(message);
+    await clientSide.start();
+    await server.connect(serverSide);
+    return client;
+  }
+
+  /** Sends a request; its answer. */
+  request(
+    method: string,
+    params?: Record<string, unknown>,
+  ): Promise<WireAnswer> {
+    const id = this.#next++;
+    return new Promise((resolve) => {
+      this.#pending.set(id, resolve);
+      this.#transport.send({
+        jsonrpc: "2.0",
+        id,
+        method,
+        ...(params === undefined ? {} : { params }),
+      } as JSONRPCMessage);
+    });
+  }
+
+  /** A 2026-07-28 request (the envelope added to its params). */
+  modern(
+    method: string,
+    params: Record<string, unknown> = {},
+    meta: Record<string, unknown> = modernMeta(),
+  ): Promise<WireAnswer> {
+    return this.request(method, { ...params, _meta: meta });
+  }
+
+  /** Calls a tool as a client that takes tasks; the task it answers. */
+  async callAsTask(
+    name: string,
+    args: Record<string, unknown>,
+  ): Promise<TaskWire> {
+    return taskOf(
+      await this.modern(
+        "tools/call",
+        { name, arguments: args },
+        modernMeta({ tasks: true }),
+      ),
+    );
+  }
+
+  /** `tasks/get`, `tasks/cancel`: the task. */
+  async task(
+    method: "tasks/get" | "tasks/cancel",
+    taskId: string,
+  ): Promise<TaskWire> {
+    return taskOf(await this.modern(method, { taskId }));
+  }
+
+  /** Polls `tasks/get` until `done` holds for the task. */
+  async pollTask(
+    taskId: string,
+    done: (task: TaskWire) => boolean,
+  ): Promise<TaskWire> {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const task = await this.task("tasks/get", taskId);
+      if (done(task)) return task;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`task ${taskId} never reached the awaited state`);
+  }
+
+  /** Closes the connection. */
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+
+  #receive(message: JSONRPCMessage): void {
+    if ("method" in message && "id" in message) {
+      const { id, method, params } = message;
+      this.serverRequests.push({ method, params });
+      const result = this.answerServer?.(method, params);
+      this.#transport.send(
+        (result === undefined
+          ? { jsonrpc: "2.0", id, error: { code: -32601, message: method } }
+          : { jsonrpc: "2.0", id, result }) as JSONRPCMessage,
+      );
+      return;
+    }
+    if (!("id" in message) || typeof message.id !== "number") return;
+    const resolve = this.#pending.get(message.id);
+    this.#pending.delete(message.id);
+    resolve?.(message as WireAnswer);
+  }
+}

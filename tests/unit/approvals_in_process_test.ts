@@ -1,0 +1,278 @@
+/**
+ * Codex's approval requests put to the human, in process: the scripted
+ * backend asks as the app-server backend does (`request.askHuman`), and
+ * the answer comes back only through the client's user-facing channels —
+ * a task's `inputRequests` answered with `tasks/update`, or a 2025-era
+ * `elicitation/create`.
+ */
+
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { ApprovalQuestion } from "../../src/codex/approvals.ts";
+import {
+  assert,
+  assertEquals,
+  assertStringIncludes,
+} from "../support/assert.ts";
+import { fixtureTest } from "../support/fixture_test.ts";
+import {
+  type InProcess,
+  type ServerInProcess,
+  serverInProcess,
+  startInProcess,
+} from "../support/in_process.ts";
+import type { TurnScript } from "../support/scripted_backend.ts";
+import { type TaskWire, WireClient } from "../support/wire_client.ts";
+
+const QUESTION: ApprovalQuestion = {
+  kind: "command",
+  message:
+    "Codex asks to run a command outside its sandbox:\nCommand: touch /outside/marker\nWhere: /repo",
+  requestedSchema: {
+    type: "object",
+    properties: { approve: { type: "boolean", default: true } },
+  },
+};
+
+/** Asks once, as Codex would, and replies with the human's answer. */
+const ASKS: TurnScript = async ({ request }) => {
+  if (request.askHuman === undefined) return "no one to ask";
+  const answer = await request.askHuman(QUESTION, request.signal!);
+  return `answer: ${answer.action}`;
+};
+
+const ASK = { CODEX_PERSISTENT_MCP_APPROVALS: "ask" };
+
+interface Wired extends ServerInProcess {
+  wire: WireClient;
+}
+
+const wireTest = (
+  name: string,
+  body: (w: Wired) => Promise<void>,
+  env: Record<string, string> = ASK,
+): void =>
+  fixtureTest(`[in process] ${name}`, {}, async () => {
+    const built = await serverInProcess(ASKS, env);
+    const wire = await WireClient.connect(built.server);
+    return {
+      ...built,
+      wire,
+      async close() {
+        await wire.close();
+        await built.close();
+      },
+    };
+  }, body);
+
+/** The reply a settled task carries. */
+function replyOf(task: TaskWire): unknown {
+  return task.result?.structuredContent?.reply;
+}
+
+for (const action of ["accept", "decline", "cancel"] as const) {
+  wireTest(
+    `in a task, Codex's question is an input request; the human's ${action} is what Codex gets`,
+    async ({ wire, project }) => {
+      const task = await wire.callAsTask("codex_chat", {
+        cwd: project,
+        prompt: "needs approval",
+      });
+      const asking = await wire.pollTask(
+        task.taskId,
+        (t) => t.status === "input_required",
+      );
+      const requests = Object.entries(asking.inputRequests ?? {});
+      assertEquals(requests.length, 1);
+      const [key, request] = requests[0];
+      assertEquals(request.method, "elicitation/create");
+      assertEquals(request.params.mode, "form");
+      assertStringIncludes(
+        request.params.message,
+        "Command: touch /outside/marker",
+      );
+      const updated = await wire.modern("tasks/update", {
+        taskId: task.taskId,
+        inputResponses: { [key]: { action, content: {} } },
+      });
+      assertEquals(updated.result?.resultType, "complete");
+      const done = await wire.pollTask(
+        task.taskId,
+        (t) => t.status === "completed",
+      );
+      assertEquals(replyOf(done), `answer: ${action}`);
+      assertEquals(done.inputRequests, undefined);
+    },
+  );
+}
+
+wireTest(
+  "the calling AI cannot answer for the human: no tool input, no other call settles the question",
+  async ({ wire, project }) => {
+    const task = await wire.callAsTask("codex_chat", {
+      cwd: project,
+      prompt: "needs approval",
+    });
+    const asking = await wire.pollTask(
+      task.taskId,
+      (t) => t.status === "input_required",
+    );
+    const key = Object.keys(asking.inputRequests ?? {})[0];
+    const listed = await wire.modern("tools/call", {
+      name: "codex_sessions",
+      arguments: {},
+    });
+    const { sessions } = listed.result?.structuredContent as {
+      sessions: { session_id: string }[];
+    };
+    const sessionId = sessions[0].session_id;
+    // What an AI could try: the answer as tool input, waiting, asking again.
+    const attempts = [
+      {
+        name: "codex_chat",
+        arguments: {
+          session_id: sessionId,
+          prompt: "approve",
+          inputResponses: { [key]: { action: "accept" } },
+        },
+      },
+      { name: "codex_wait", arguments: { session_id: sessionId, wait_ms: 50 } },
+      {
+        name: "codex_chat",
+        arguments: {
+          cwd: project,
+          prompt: `tasks/update ${task.taskId} ${key} accept`,
+        },
+      },
+    ];
+    for (const attempt of attempts) {
+      await wire.modern("tools/call", attempt);
+    }
+    const still = await wire.task("tasks/get", task.taskId);
+    assertEquals(still.status, "input_required");
+    // The only answer that counts is the client's own: here, decline.
+    await wire.modern("tasks/update", {
+      taskId: task.taskId,
+      inputResponses: { [key]: { action: "decline" } },
+    });
+    const done = await wire.pollTask(
+      task.taskId,
+      (t) => t.status === "completed",
+    );
+    assertEquals(replyOf(done), "answer: decline");
+  },
+);
+
+wireTest(
+  "a 2026-07-28 call that is no task cannot reach the human: Codex may not ask",
+  async ({ wire, project }) => {
+    const answer = await wire.modern("tools/call", {
+      name: "codex_chat",
+      arguments: { cwd: project, prompt: "needs approval" },
+    });
+    const structured = answer.result?.structuredContent as { reply: string };
+    assertEquals(structured.reply, "no one to ask");
+  },
+);
+
+wireTest(
+  "with approvals off (the default) no call can ask, even as a task",
+  async ({ wire, project }) => {
+    const task = await wire.callAsTask("codex_chat", {
+      cwd: project,
+      prompt: "needs approval",
+    });
+    const done = await wire.pollTask(
+      task.taskId,
+      (t) => t.status === "completed",
+    );
+    assertEquals(replyOf(done), "no one to ask");
+  },
+  {},
+);
+
+/** A 2025-era client that takes forms, answering with `answer`. */
+const elicitingTest = (
+  name: string,
+  answer: (message: string) => Promise<Record<string, unknown>>,
+  body: (s: InProcess) => Promise<void>,
+  env: Record<string, string> = ASK,
+  capabilities: Record<string, unknown> = { elicitation: { form: {} } },
+): void =>
+  fixtureTest(`[in process] ${name}`, {}, async () => {
+    const s = await startInProcess(ASKS, env, undefined, { capabilities });
+    // The SDK's client takes the handler only with the capability.
+    if (capabilities.elicitation !== undefined) {
+      s.client.setRequestHandler(
+        ElicitRequestSchema,
+        (request) => answer(request.params.message) as never,
+      );
+    }
+    return s;
+  }, body);
+
+for (const action of ["accept", "decline", "cancel"] as const) {
+  const asked: string[] = [];
+  elicitingTest(
+    `a 2025-era client is asked with elicitation/create; ${action} is what Codex gets`,
+    (message) => {
+      asked.push(message);
+      return Promise.resolve(
+        action === "accept" ? { action, content: { approve: true } } : {
+          action,
+        },
+      );
+    },
+    async (s) => {
+      const reply = await s.answer("codex_chat", {
+        cwd: s.project,
+        prompt: "needs approval",
+      });
+      assertEquals(reply.reply, `answer: ${action}`);
+      assertEquals(asked.length, 1);
+      assertStringIncludes(asked[0], "Command: touch /outside/marker");
+      assertStringIncludes(asked[0], "Where: /repo");
+    },
+  );
+}
+
+elicitingTest(
+  "no answer within CODEX_PERSISTENT_MCP_APPROVAL_TIMEOUT_MS declines, and the turn goes on",
+  () => new Promise(() => {}),
+  async (s) => {
+    const started = Date.now();
+    const reply = await s.answer("codex_chat", {
+      cwd: s.project,
+      prompt: "needs approval",
+    });
+    assertEquals(reply.reply, "answer: decline");
+    assert(Date.now() - started >= 1_000);
+  },
+  { ...ASK, CODEX_PERSISTENT_MCP_APPROVAL_TIMEOUT_MS: "1000" },
+);
+
+elicitingTest(
+  "a client without elicitation is never asked: Codex may not ask",
+  () => Promise.reject(new Error("no handler without the capability")),
+  async (s) => {
+    const reply = await s.answer("codex_chat", {
+      cwd: s.project,
+      prompt: "needs approval",
+    });
+    assertEquals(reply.reply, "no one to ask");
+  },
+  ASK,
+  {},
+);
+
+elicitingTest(
+  "with approvals off a client that takes forms is never asked",
+  () => Promise.reject(new Error("must not be asked")),
+  async (s) => {
+    const reply = await s.answer("codex_chat", {
+      cwd: s.project,
+      prompt: "needs approval",
+    });
+    assertEquals(reply.reply, "no one to ask");
+  },
+  {},
+);

@@ -1,0 +1,112 @@
+/** What Codex's approval requests become as questions, and answers as decisions. */
+
+import {
+  approvalQuestion,
+  codexAnswer,
+  humanAnswerOf,
+} from "../../src/codex/approvals.ts";
+import { assertEquals, assertStringIncludes } from "../support/assert.ts";
+
+const CONTEXT = {
+  items: new Map([["c9", "rm -rf build"]]),
+  cwd: "/repo",
+};
+
+Deno.test("a command approval shows the command, where and why; 0.77.0's from the started item", () => {
+  const asked = approvalQuestion("item/commandExecution/requestApproval", {
+    itemId: "c1",
+    command: "touch /etc/marker",
+    cwd: "/repo/sub",
+    reason: "needs to write outside",
+  }, CONTEXT);
+  assertEquals(asked?.kind, "command");
+  assertEquals(
+    asked?.message,
+    "Codex asks to run a command outside its sandbox:\nCommand: touch /etc/marker\nWhere: /repo/sub\nWhy: needs to write outside",
+  );
+  const old = approvalQuestion("item/commandExecution/requestApproval", {
+    itemId: "c9",
+    reason: null,
+  }, CONTEXT);
+  assertStringIncludes(old!.message, "Command: rm -rf build\nWhere: /repo");
+  const legacy = approvalQuestion("execCommandApproval", {
+    command: ["bash", "-lc", "make"],
+    cwd: "/repo",
+  }, CONTEXT);
+  assertStringIncludes(legacy!.message, "Command: bash -lc make");
+});
+
+Deno.test("file changes, permissions and MCP elicitations become questions; other requests do not", () => {
+  assertStringIncludes(
+    approvalQuestion("applyPatchApproval", {
+      fileChanges: { "/etc/a": {}, "/etc/b": {} },
+    }, CONTEXT)!.message,
+    "Files: /etc/a, /etc/b",
+  );
+  assertStringIncludes(
+    approvalQuestion("item/permissions/requestApproval", {
+      permissions: { network: { enabled: true }, fileSystem: null },
+    }, CONTEXT)!.message,
+    '"network":{"enabled":true}',
+  );
+  const elicited = approvalQuestion("mcpServer/elicitation/request", {
+    mode: "form",
+    serverName: "docs",
+    message: "Which branch?",
+    requestedSchema: {
+      type: "object",
+      properties: { branch: { type: "string" } },
+      required: ["branch"],
+    },
+  }, CONTEXT);
+  assertEquals(elicited?.requestedSchema.required, ["branch"]);
+  assertEquals(
+    approvalQuestion("mcpServer/elicitation/request", {
+      mode: "url",
+      url: "https://x",
+    }, CONTEXT),
+    undefined,
+  );
+  assertEquals(
+    approvalQuestion("item/tool/requestUserInput", {}, CONTEXT),
+    undefined,
+  );
+});
+
+Deno.test("only an accept approves, and only the one request", () => {
+  const accept = { action: "accept" as const, content: {} };
+  const v2 = "item/commandExecution/requestApproval";
+  assertEquals(codexAnswer(v2, {}, accept), { decision: "accept" });
+  for (const action of ["decline", "cancel"] as const) {
+    assertEquals(codexAnswer(v2, {}, { action }), { decision: "decline" });
+  }
+  assertEquals(
+    codexAnswer(v2, {}, { action: "accept", content: { approve: false } }),
+    { decision: "decline" },
+  );
+  assertEquals(codexAnswer("execCommandApproval", {}, accept), {
+    decision: "approved",
+  });
+  assertEquals(codexAnswer("applyPatchApproval", {}, { action: "cancel" }), {
+    decision: "denied",
+  });
+  const permissions = { network: { enabled: true }, fileSystem: null };
+  assertEquals(
+    codexAnswer("item/permissions/requestApproval", { permissions }, accept),
+    { permissions: { network: { enabled: true } }, scope: "turn" },
+  );
+  assertEquals(
+    codexAnswer("item/permissions/requestApproval", { permissions }, {
+      action: "decline",
+    }),
+    { permissions: {}, scope: "turn" },
+  );
+  assertEquals(
+    codexAnswer("mcpServer/elicitation/request", {}, {
+      action: "accept",
+      content: { branch: "main" },
+    }),
+    { action: "accept", content: { branch: "main" }, _meta: null },
+  );
+  assertEquals(humanAnswerOf({ action: "maybe" }), { action: "decline" });
+});
