@@ -13,6 +13,8 @@
  *   `echo fake-shell`) with the shell tool
  *   the request offers (0.77.0: `shell`, 0.169.0: `exec_command`); the next
  *   request, carrying the command's output, gets `ECHO shell output: …`
+ * - `FAKE_ESCALATE`     with `FAKE_SHELL`: ask to run it outside the
+ *   sandbox (Codex then asks for approval when its policy lets it)
  *
  * A request with an output schema (`text.format`) gets the reply as JSON,
  * `{"echo": "ECHO …"}`, unless the prompt says `FAKE_NOT_JSON`.
@@ -44,6 +46,8 @@ export interface RecordedRequest {
   endedAt?: number;
   /** Codex closed the connection before the response was complete. */
   dropped?: boolean;
+  /** The request's tools (name and parameters). */
+  tools: { name?: string; parameters?: unknown }[];
 }
 
 /** A running fake model. */
@@ -92,11 +96,17 @@ function shellCall(
   tools: { name?: string }[],
   callId: string,
   command: string,
+  escalate: boolean,
 ): unknown {
   const names = tools.map((tool) => tool.name);
+  const justification = "the fake model needs to write outside the sandbox";
+  // Both versions' shell tools take the same escalation fields.
+  const escalation = escalate
+    ? { sandbox_permissions: "require_escalated", justification }
+    : {};
   const [name, args] = names.includes("exec_command")
-    ? ["exec_command", { cmd: command, login: false }]
-    : ["shell", { command: ["bash", "-c", command] }];
+    ? ["exec_command", { cmd: command, login: false, ...escalation }]
+    : ["shell", { command: ["bash", "-c", command], ...escalation }];
   return {
     type: "function_call",
     id: `fc_${callId}`,
@@ -190,6 +200,7 @@ export function startFakeModel(): FakeModel {
         ),
         textFormat: body.text?.format,
         startedAt: Date.now(),
+        tools: body.tools ?? [],
       };
       requests.push(record);
       const last = users.at(-1) ?? "";
@@ -256,6 +267,7 @@ export function startFakeModel(): FakeModel {
                   body.tools ?? [],
                   `call_${counter}`,
                   shell ? shell.replaceAll("_", " ") : FAKE_SHELL_COMMAND,
+                  directive(last, "FAKE_ESCALATE") !== undefined,
                 ),
               });
               send("response.completed", { response: { id, usage: USAGE } });

@@ -17,6 +17,7 @@ import {
 import { fixtureTest } from "./fixture_test.ts";
 import { type FakeModel, startFakeModel } from "./fake_model.ts";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
+import type { ClientOptions } from "@modelcontextprotocol/sdk/client/index";
 import {
   callTool,
   DENO_SERVER_COMMAND,
@@ -116,6 +117,7 @@ export async function startHarness(
   target: Target,
   env: Record<string, string> = {},
   command: readonly string[] = DENO_SERVER_COMMAND,
+  clientOptions: ClientOptions = {},
 ): Promise<Harness> {
   const { version, backend } = target;
   const bin = codexBin(version);
@@ -134,7 +136,7 @@ export async function startHarness(
     CODEX_PERSISTENT_MCP_ROOTS: SCRATCH_ROOT,
     ...env,
   };
-  const server = await startServer(serverEnv, command);
+  const server = await startServer(serverEnv, command, clientOptions);
   const releaseSessions = async (): Promise<void> => {
     // Released once no Codex process of this home is left (app-server:
     // after the idle window; exec: at once).

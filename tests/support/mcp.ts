@@ -4,7 +4,10 @@
  */
 
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type { Client as ClientType } from "@modelcontextprotocol/sdk/client/index";
+import type {
+  Client as ClientType,
+  ClientOptions,
+} from "@modelcontextprotocol/sdk/client/index";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { StdioClientTransport as StdioClientTransportType } from "@modelcontextprotocol/sdk/client/stdio";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -32,6 +35,7 @@ export const DENO_SERVER_COMMAND: readonly string[] = [
 export async function startServer(
   env: Record<string, string>,
   command: readonly string[] = DENO_SERVER_COMMAND,
+  clientOptions: ClientOptions = {},
 ): Promise<ServerUnderTest> {
   const transport = new StdioClientTransport({
     command: command[0],
@@ -52,7 +56,7 @@ export async function startServer(
   const client = new Client({
     name: "codex-persistent-mcp-tests",
     version: "0",
-  });
+  }, clientOptions);
   await client.connect(transport);
   return {
     client,

@@ -1,0 +1,106 @@
+/**
+ * End to end with the real Codex CLI: with CODEX_PERSISTENT_MCP_APPROVALS=ask
+ * on the app-server backend, a command Codex asks to run outside its
+ * sandbox reaches the client's user as a form, and the answer decides
+ * whether it ran. Judged by outcome: was the file outside written?
+ */
+
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  assert,
+  assertEquals,
+  assertStringIncludes,
+} from "./support/assert.ts";
+import { exists, homeOf, shell } from "./support/attack.ts";
+import { fixtureTest } from "./support/fixture_test.ts";
+import {
+  E2E,
+  type Harness,
+  startHarness,
+  type Target,
+  TARGETS,
+} from "./support/harness.ts";
+
+const APP_SERVER = TARGETS.filter((target) => target.backend === "app-server");
+
+for (const target of APP_SERVER) {
+  for (const answer of ["accept", "decline"] as const) {
+    const asked: string[] = [];
+    fixtureTest(
+      `${target.label} an approval Codex asks for reaches the client as a form, and ${answer} decides whether the command ran`,
+      E2E,
+      () =>
+        formTaker(
+          target,
+          { CODEX_PERSISTENT_MCP_APPROVALS: "ask" },
+          asked,
+          answer,
+        ),
+      async (h) => {
+        const marker = `${homeOf(h)}/approved-${answer}`;
+        const { reply } = await h.turn({
+          cwd: h.project,
+          prompt: `${shell(`touch ${marker}`)} FAKE_ESCALATE`,
+        });
+        assertEquals(
+          asked.length,
+          1,
+          `asked: ${JSON.stringify(asked)}; reply ${reply}`,
+        );
+        assertStringIncludes(asked[0], `touch ${marker}`);
+        assertEquals(exists(marker), answer === "accept");
+        assert(reply.startsWith("ECHO shell output"), reply);
+      },
+    );
+  }
+}
+
+/** A harness whose client takes forms, recording what it is asked. */
+async function formTaker(
+  target: Target,
+  env: Record<string, string>,
+  asked: string[],
+  answer: "accept" | "decline" = "accept",
+): Promise<Harness> {
+  const h = await startHarness(target, env, undefined, {
+    capabilities: { elicitation: { form: {} } },
+  });
+  h.server.client.setRequestHandler(ElicitRequestSchema, (request) => {
+    asked.push(request.params.message);
+    return answer === "accept"
+      ? { action: "accept", content: { approve: true } }
+      : { action: "decline" };
+  });
+  return h;
+}
+
+for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
+  const asked: string[] = [];
+  const env: Record<string, string> = target.backend === "exec"
+    ? { CODEX_PERSISTENT_MCP_APPROVALS: "ask" }
+    : {};
+  fixtureTest(
+    `${target.label} ${
+      target.backend === "exec"
+        ? "with exec, approvals=ask warns at start and nothing is asked"
+        : "with approvals off (the default) nothing is asked"
+    }: the command stays in the sandbox`,
+    E2E,
+    () => formTaker(target, env, asked),
+    async (h) => {
+      const marker = `${homeOf(h)}/never-asked`;
+      await h.turn({
+        cwd: h.project,
+        prompt: `${shell(`touch ${marker}`)} FAKE_ESCALATE`,
+      });
+      assertEquals(asked, []);
+      assert(!exists(marker), "a command ran outside the sandbox unasked");
+      if (target.backend === "exec") {
+        assertStringIncludes(
+          h.server.stderr(),
+          "CODEX_PERSISTENT_MCP_APPROVALS=ask needs the app-server backend",
+        );
+      }
+    },
+  );
+}
