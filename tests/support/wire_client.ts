@@ -7,6 +7,8 @@
 
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { InMemoryTransport as InMemoryTransportType } from "@modelcontextprotocol/sdk/inMemory";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport";
 import type {
   CallToolResult,
   JSONRPCMessage,
@@ -66,40 +68,76 @@ export class WireClient {
   answerServer?: (method: string, params: unknown) => unknown;
   #next = 1;
   readonly #pending = new Map<number, (answer: WireAnswer) => void>();
-  readonly #transport: InMemoryTransportType;
+  readonly #transport: Transport;
+  /** Every request must be answered this soon (a client's own limit). */
+  readonly #limitMs: number;
 
-  private constructor(transport: InMemoryTransportType) {
+  /** A client on a `transport` not started yet. */
+  private constructor(transport: Transport, limitMs: number) {
     this.#transport = transport;
+    this.#limitMs = limitMs;
+    transport.onmessage = (message: JSONRPCMessage) => this.#receive(message);
   }
 
-  /** Connects to `server`. */
+  /** Connects to `server` in this process. */
   static async connect(server: CodexMcpServer): Promise<WireClient> {
     const [clientSide, serverSide]: [
       InMemoryTransportType,
       InMemoryTransportType,
     ] = InMemoryTransport.createLinkedPair();
-    const client = new WireClient(clientSide);
-    clientSide.onmessage = (message: JSONRPCMessage) =>
-      client.#receive(message);
+    const client = new WireClient(clientSide, 10_000);
     await clientSide.start();
     await server.connect(serverSide);
     return client;
   }
 
-  /** Sends a request; its answer. */
+  /**
+   * Starts the server as `command` with `env` and speaks to it on stdio;
+   * every request fails unless answered within `limitMs`.
+   */
+  static async overStdio(
+    command: readonly string[],
+    env: Record<string, string>,
+    limitMs: number,
+  ): Promise<WireClient> {
+    const transport = new StdioClientTransport({
+      command: command[0],
+      args: command.slice(1),
+      env: {
+        PATH: Deno.env.get("PATH") ?? "",
+        HOME: Deno.env.get("HOME") ?? "",
+        DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
+        ...env,
+      },
+      stderr: "pipe",
+    });
+    const client = new WireClient(transport, limitMs);
+    await transport.start();
+    transport.stderr?.on("data", () => {});
+    return client;
+  }
+
+  /** Sends a request; its answer, or a failure past the client's limit. */
   request(
     method: string,
     params?: Record<string, unknown>,
   ): Promise<WireAnswer> {
     const id = this.#next++;
-    return new Promise((resolve) => {
-      this.#pending.set(id, resolve);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new Error(`${method} got no answer in ${this.#limitMs} ms`));
+      }, this.#limitMs);
+      this.#pending.set(id, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
       this.#transport.send({
         jsonrpc: "2.0",
         id,
         method,
         ...(params === undefined ? {} : { params }),
-      } as JSONRPCMessage);
+      } as JSONRPCMessage).catch(reject);
     });
   }
 
@@ -138,8 +176,9 @@ export class WireClient {
   async pollTask(
     taskId: string,
     done: (task: TaskWire) => boolean,
+    withinMs = 10_000,
   ): Promise<TaskWire> {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + withinMs;
     while (Date.now() < deadline) {
       const task = await this.task("tasks/get", taskId);
       if (done(task)) return task;
