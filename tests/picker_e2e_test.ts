@@ -7,33 +7,7 @@
 import { assert } from "./support/assert.ts";
 import { CODEX_VERSIONS, codexProcesses } from "./support/codex.ts";
 import { E2E, eventually, startHarness } from "./support/harness.ts";
-
-/** A tmux server of our own, so tests never touch the user's sessions. */
-const TMUX_SOCKET = "codex-persistent-mcp-tests";
-
-function hasTmux(): boolean {
-  try {
-    new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
-      .outputSync();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function tmux(...args: string[]): Promise<string> {
-  const output = await new Deno.Command("tmux", {
-    args: ["-L", TMUX_SOCKET, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!output.success) {
-    throw new Error(
-      `tmux ${args[0]} failed: ${new TextDecoder().decode(output.stderr)}`,
-    );
-  }
-  return new TextDecoder().decode(output.stdout);
-}
+import { hasTmux, startTerminal, tmux } from "./support/tmux.ts";
 
 /**
  * Opens the picker and returns its screen once `expected` shows. Codex 0.77.0
@@ -45,36 +19,20 @@ async function pickerScreen(
   env: { codexHome: string; cwd: string },
   expected: string,
 ): Promise<string> {
-  await tmux(
-    "new-session",
-    "-d",
-    "-s",
-    name,
-    "-x",
-    "160",
-    "-y",
-    "40",
-    "-c",
-    env.cwd,
-    "-e",
-    `CODEX_HOME=${env.codexHome}`,
-    ...command,
+  const terminal = await startTerminal(name, command, env.cwd, {
+    CODEX_HOME: env.codexHome,
+  });
+  return await terminal.waitFor(
+    `the picker with "${expected}"`,
+    (screen) =>
+      screen.includes("Resume a previous session") && screen.includes(expected),
+    30_000,
+    async (screen) => {
+      if (screen.includes("Press enter to continue")) {
+        await terminal.keys("Enter");
+      }
+    },
   );
-  let screen = "";
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    screen = await tmux("capture-pane", "-p", "-t", name);
-    if (
-      screen.includes("Resume a previous session") && screen.includes(expected)
-    ) {
-      return screen;
-    }
-    if (screen.includes("Press enter to continue")) {
-      await tmux("send-keys", "-t", name, "Enter");
-    }
-  }
-  throw new Error(`the picker never showed "${expected}"; screen:\n${screen}`);
 }
 
 async function closePicker(name: string, codexHome: string): Promise<void> {

