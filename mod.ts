@@ -85,6 +85,12 @@ export type {
   SessionSummary,
 } from "./src/store/session_index.ts";
 export { CodexError, type CodexErrorKind } from "./src/errors.ts";
+export type {
+  ApprovalQuestion,
+  AskHuman,
+  FormSchema,
+  HumanAnswer,
+} from "./src/codex/approvals.ts";
 export {
   type CodexPolicy,
   type ConfigOverride,

@@ -12,8 +12,11 @@ import { isRecord, stringOrUndefined } from "../json.ts";
 
 /** A form's fields, as MCP elicitation's form mode takes them. */
 export interface FormSchema {
+  /** Always an object of fields. */
   type: "object";
+  /** The fields, by name: each a primitive JSON Schema. */
   properties: Record<string, Record<string, unknown>>;
+  /** The fields the human must fill in. */
   required?: string[];
 }
 

@@ -7,7 +7,8 @@
  * @module
  */
 
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp";
+import type { ElicitRequestFormParams } from "@modelcontextprotocol/sdk/types";
 import { type AskHuman, humanAnswerOf } from "../codex/approvals.ts";
 import type { CallContext } from "./progress.ts";
 import { claimedRevision } from "./protocol_2026.ts";
@@ -49,7 +50,10 @@ export function humanAsker(channel: HumanChannel): AskHuman | undefined {
         {
           mode: "form",
           message: question.message,
-          requestedSchema: question.requestedSchema,
+          // Our forms are flat primitive fields, as MCP's form mode takes;
+          // the client validates what Codex's own MCP servers ask.
+          requestedSchema: question
+            .requestedSchema as ElicitRequestFormParams["requestedSchema"],
         },
         { signal, timeout: timeoutMs },
       ),

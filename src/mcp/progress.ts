@@ -43,7 +43,7 @@ export interface ProgressReporter {
  * ```
  */
 export function progressReporter(
-  context: CallContext,
+  context: Pick<CallContext, "signal" | "_meta" | "sendNotification">,
   heartbeatMs: number,
 ): ProgressReporter {
   const token = context._meta?.progressToken;

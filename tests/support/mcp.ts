@@ -31,13 +31,12 @@ export const DENO_SERVER_COMMAND: readonly string[] = [
   MOD_TS,
 ];
 
-/** Starts the server with this environment and connects a client. */
-export async function startServer(
+/** A stdio transport that starts the server as `command` with `env`. */
+export function serverTransport(
   env: Record<string, string>,
   command: readonly string[] = DENO_SERVER_COMMAND,
-  clientOptions: ClientOptions = {},
-): Promise<ServerUnderTest> {
-  const transport = new StdioClientTransport({
+): StdioClientTransportType {
+  return new StdioClientTransport({
     command: command[0],
     args: command.slice(1),
     env: {
@@ -49,6 +48,15 @@ export async function startServer(
     },
     stderr: "pipe",
   });
+}
+
+/** Starts the server with this environment and connects a client. */
+export async function startServer(
+  env: Record<string, string>,
+  command: readonly string[] = DENO_SERVER_COMMAND,
+  clientOptions: ClientOptions = {},
+): Promise<ServerUnderTest> {
+  const transport = serverTransport(env, command);
   let stderr = "";
   transport.stderr?.on("data", (chunk: Uint8Array) => {
     stderr += new TextDecoder().decode(chunk);

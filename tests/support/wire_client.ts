@@ -7,13 +7,16 @@
 
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { InMemoryTransport as InMemoryTransportType } from "@modelcontextprotocol/sdk/inMemory";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { serverTransport } from "./mcp.ts";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport";
 import type {
   CallToolResult,
   JSONRPCMessage,
 } from "@modelcontextprotocol/sdk/types";
 import type { CodexMcpServer } from "../../src/mcp/server.ts";
+import { fixtureTest } from "./fixture_test.ts";
+import { type ServerInProcess, serverInProcess } from "./in_process.ts";
+import type { TurnScript } from "./scripted_backend.ts";
 
 /** The 2026-07-28 `_meta` envelope; `tasks`: declare the tasks extension. */
 export function modernMeta(
@@ -51,6 +54,31 @@ export interface TaskWire {
   }>;
   result?: CallToolResult;
 }
+
+/** A server in this process with a raw client connected. */
+export interface Wired extends ServerInProcess {
+  wire: WireClient;
+}
+
+/** Runs `body` against a fresh in-process server on `script` and a raw client. */
+export const wireTest = (
+  name: string,
+  script: TurnScript,
+  body: (w: Wired) => Promise<void>,
+  env: Record<string, string> = {},
+): void =>
+  fixtureTest(`[in process] ${name}`, {}, async () => {
+    const built = await serverInProcess(script, env);
+    const wire = await WireClient.connect(built.server);
+    return {
+      ...built,
+      wire,
+      async close() {
+        await wire.close();
+        await built.close();
+      },
+    };
+  }, body);
 
 /** The task an answer carries (an error answer throws). */
 function taskOf(answer: WireAnswer): TaskWire {
@@ -100,17 +128,7 @@ export class WireClient {
     env: Record<string, string>,
     limitMs: number,
   ): Promise<WireClient> {
-    const transport = new StdioClientTransport({
-      command: command[0],
-      args: command.slice(1),
-      env: {
-        PATH: Deno.env.get("PATH") ?? "",
-        HOME: Deno.env.get("HOME") ?? "",
-        DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
-        ...env,
-      },
-      stderr: "pipe",
-    });
+    const transport = serverTransport(env, command);
     const client = new WireClient(transport, limitMs);
     await transport.start();
     transport.stderr?.on("data", () => {});

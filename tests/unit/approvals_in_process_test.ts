@@ -14,14 +14,9 @@ import {
   assertStringIncludes,
 } from "../support/assert.ts";
 import { fixtureTest } from "../support/fixture_test.ts";
-import {
-  type InProcess,
-  type ServerInProcess,
-  serverInProcess,
-  startInProcess,
-} from "../support/in_process.ts";
+import { type InProcess, startInProcess } from "../support/in_process.ts";
 import type { TurnScript } from "../support/scripted_backend.ts";
-import { type TaskWire, WireClient } from "../support/wire_client.ts";
+import { type TaskWire, type Wired, wireTest } from "../support/wire_client.ts";
 
 const QUESTION: ApprovalQuestion = {
   kind: "command",
@@ -42,45 +37,51 @@ const ASKS: TurnScript = async ({ request }) => {
 
 const ASK = { CODEX_PERSISTENT_MCP_APPROVALS: "ask" };
 
-interface Wired extends ServerInProcess {
-  wire: WireClient;
-}
-
-const wireTest = (
+/** A raw-client test on the asking script, approvals on unless `env` says. */
+const askingTest = (
   name: string,
   body: (w: Wired) => Promise<void>,
   env: Record<string, string> = ASK,
-): void =>
-  fixtureTest(`[in process] ${name}`, {}, async () => {
-    const built = await serverInProcess(ASKS, env);
-    const wire = await WireClient.connect(built.server);
-    return {
-      ...built,
-      wire,
-      async close() {
-        await wire.close();
-        await built.close();
-      },
-    };
-  }, body);
+): void => wireTest(name, ASKS, body, env);
 
-/** The reply a settled task carries. */
-function replyOf(task: TaskWire): unknown {
-  return task.result?.structuredContent?.reply;
+/** Calls codex_chat with a prompt that makes the script ask; its reply. */
+async function askedReply(s: InProcess): Promise<unknown> {
+  return (await s.answer("codex_chat", {
+    cwd: s.project,
+    prompt: "needs approval",
+  })).reply;
+}
+
+/** Starts the asking script as a task; the task. */
+function askingTask({ wire, project }: Wired): Promise<TaskWire> {
+  return wire.callAsTask("codex_chat", {
+    cwd: project,
+    prompt: "needs approval",
+  });
+}
+
+/** Waits until the task asks; the task then. */
+function asked({ wire }: Wired, task: TaskWire): Promise<TaskWire> {
+  return wire.pollTask(task.taskId, (t) => t.status === "input_required");
+}
+
+/** Waits until the task completes; the reply it carries. */
+async function settledReply({ wire }: Wired, task: TaskWire): Promise<unknown> {
+  const done = await wire.pollTask(
+    task.taskId,
+    (t) => t.status === "completed",
+  );
+  assertEquals(done.inputRequests, undefined);
+  return done.result?.structuredContent?.reply;
 }
 
 for (const action of ["accept", "decline", "cancel"] as const) {
-  wireTest(
+  askingTest(
     `in a task, Codex's question is an input request; the human's ${action} is what Codex gets`,
-    async ({ wire, project }) => {
-      const task = await wire.callAsTask("codex_chat", {
-        cwd: project,
-        prompt: "needs approval",
-      });
-      const asking = await wire.pollTask(
-        task.taskId,
-        (t) => t.status === "input_required",
-      );
+    async (w) => {
+      const { wire } = w;
+      const task = await askingTask(w);
+      const asking = await asked(w, task);
       const requests = Object.entries(asking.inputRequests ?? {});
       assertEquals(requests.length, 1);
       const [key, request] = requests[0];
@@ -95,27 +96,17 @@ for (const action of ["accept", "decline", "cancel"] as const) {
         inputResponses: { [key]: { action, content: {} } },
       });
       assertEquals(updated.result?.resultType, "complete");
-      const done = await wire.pollTask(
-        task.taskId,
-        (t) => t.status === "completed",
-      );
-      assertEquals(replyOf(done), `answer: ${action}`);
-      assertEquals(done.inputRequests, undefined);
+      assertEquals(await settledReply(w, task), `answer: ${action}`);
     },
   );
 }
 
-wireTest(
+askingTest(
   "the calling AI cannot answer for the human: no tool input, no other call settles the question",
-  async ({ wire, project }) => {
-    const task = await wire.callAsTask("codex_chat", {
-      cwd: project,
-      prompt: "needs approval",
-    });
-    const asking = await wire.pollTask(
-      task.taskId,
-      (t) => t.status === "input_required",
-    );
+  async (w) => {
+    const { wire, project } = w;
+    const task = await askingTask(w);
+    const asking = await asked(w, task);
     const key = Object.keys(asking.inputRequests ?? {})[0];
     const listed = await wire.modern("tools/call", {
       name: "codex_sessions",
@@ -154,15 +145,11 @@ wireTest(
       taskId: task.taskId,
       inputResponses: { [key]: { action: "decline" } },
     });
-    const done = await wire.pollTask(
-      task.taskId,
-      (t) => t.status === "completed",
-    );
-    assertEquals(replyOf(done), "answer: decline");
+    assertEquals(await settledReply(w, task), "answer: decline");
   },
 );
 
-wireTest(
+askingTest(
   "a 2026-07-28 call that is no task cannot reach the human: Codex may not ask",
   async ({ wire, project }) => {
     const answer = await wire.modern("tools/call", {
@@ -174,18 +161,11 @@ wireTest(
   },
 );
 
-wireTest(
+askingTest(
   "with approvals off (the default) no call can ask, even as a task",
-  async ({ wire, project }) => {
-    const task = await wire.callAsTask("codex_chat", {
-      cwd: project,
-      prompt: "needs approval",
-    });
-    const done = await wire.pollTask(
-      task.taskId,
-      (t) => t.status === "completed",
-    );
-    assertEquals(replyOf(done), "no one to ask");
+  async (w) => {
+    const task = await askingTask(w);
+    assertEquals(await settledReply(w, task), "no one to ask");
   },
   {},
 );
@@ -223,11 +203,7 @@ for (const action of ["accept", "decline", "cancel"] as const) {
       );
     },
     async (s) => {
-      const reply = await s.answer("codex_chat", {
-        cwd: s.project,
-        prompt: "needs approval",
-      });
-      assertEquals(reply.reply, `answer: ${action}`);
+      assertEquals(await askedReply(s), `answer: ${action}`);
       assertEquals(asked.length, 1);
       assertStringIncludes(asked[0], "Command: touch /outside/marker");
       assertStringIncludes(asked[0], "Where: /repo");
@@ -240,11 +216,7 @@ elicitingTest(
   () => new Promise(() => {}),
   async (s) => {
     const started = Date.now();
-    const reply = await s.answer("codex_chat", {
-      cwd: s.project,
-      prompt: "needs approval",
-    });
-    assertEquals(reply.reply, "answer: decline");
+    assertEquals(await askedReply(s), "answer: decline");
     assert(Date.now() - started >= 1_000);
   },
   { ...ASK, CODEX_PERSISTENT_MCP_APPROVAL_TIMEOUT_MS: "1000" },
@@ -254,11 +226,7 @@ elicitingTest(
   "a client without elicitation is never asked: Codex may not ask",
   () => Promise.reject(new Error("no handler without the capability")),
   async (s) => {
-    const reply = await s.answer("codex_chat", {
-      cwd: s.project,
-      prompt: "needs approval",
-    });
-    assertEquals(reply.reply, "no one to ask");
+    assertEquals(await askedReply(s), "no one to ask");
   },
   ASK,
   {},
@@ -268,11 +236,7 @@ elicitingTest(
   "with approvals off a client that takes forms is never asked",
   () => Promise.reject(new Error("must not be asked")),
   async (s) => {
-    const reply = await s.answer("codex_chat", {
-      cwd: s.project,
-      prompt: "needs approval",
-    });
-    assertEquals(reply.reply, "no one to ask");
+    assertEquals(await askedReply(s), "no one to ask");
   },
   {},
 );

@@ -5,37 +5,8 @@
  */
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { fixtureTest } from "../support/fixture_test.ts";
-import {
-  type ServerInProcess,
-  serverInProcess,
-} from "../support/in_process.ts";
-import { Gate, type TurnScript } from "../support/scripted_backend.ts";
-import { modernMeta, WireClient } from "../support/wire_client.ts";
-
-interface Wired extends ServerInProcess {
-  wire: WireClient;
-}
-
-/** Runs `body` against a fresh server and a raw client. */
-const wireTest = (
-  name: string,
-  script: TurnScript,
-  body: (w: Wired) => Promise<void>,
-  env: Record<string, string> = {},
-): void =>
-  fixtureTest(`[in process] ${name}`, {}, async () => {
-    const built = await serverInProcess(script, env);
-    const wire = await WireClient.connect(built.server);
-    return {
-      ...built,
-      wire,
-      async close() {
-        await wire.close();
-        await built.close();
-      },
-    };
-  }, body);
+import { Gate } from "../support/scripted_backend.ts";
+import { modernMeta, wireTest } from "../support/wire_client.ts";
 
 wireTest(
   "a 2025-era client's handshake and answers are as before: no 2026 framing",
