@@ -67,6 +67,21 @@ const APPROVE_FORM: FormSchema = {
 };
 
 /**
+ * `text` on one line: a command or reason with line breaks (which the
+ * calling AI can steer) cannot forge the form's "Where:" or "Why:" lines.
+ */
+function oneLine(text: string): string {
+  return text.replace(
+    // deno-lint-ignore no-control-regex
+    /[\u0000-\u001f\u007f\u2028\u2029]/g,
+    (char) =>
+      char === "\n"
+        ? "\\n"
+        : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
  * The question for a request Codex sent, or `undefined` for one that is
  * not put to the human (it is declined as before).
  *
@@ -88,8 +103,8 @@ export function approvalQuestion(
 ): ApprovalQuestion | undefined {
   if (!isRecord(params)) return undefined;
   const reason = stringOrUndefined(params.reason);
-  const why = reason === undefined ? [] : [`Why: ${reason}`];
-  const cwd = stringOrUndefined(params.cwd) ?? context.cwd;
+  const why = reason === undefined ? [] : [`Why: ${oneLine(reason)}`];
+  const cwd = oneLine(stringOrUndefined(params.cwd) ?? context.cwd);
   const item = context.items.get(stringOrUndefined(params.itemId) ?? "");
   switch (method) {
     case "item/commandExecution/requestApproval":
@@ -102,7 +117,7 @@ export function approvalQuestion(
         kind: "command",
         message: [
           "Codex asks to run a command outside its sandbox:",
-          `Command: ${command}`,
+          `Command: ${oneLine(command)}`,
           `Where: ${cwd}`,
           ...why,
         ].join("\n"),
@@ -119,8 +134,8 @@ export function approvalQuestion(
         kind: "file_change",
         message: [
           "Codex asks to change files outside its sandbox:",
-          `Files: ${files}`,
-          `Where: ${root ?? cwd}`,
+          `Files: ${oneLine(files)}`,
+          `Where: ${root === undefined ? cwd : oneLine(root)}`,
           ...why,
         ].join("\n"),
         requestedSchema: APPROVE_FORM,
@@ -144,7 +159,7 @@ export function approvalQuestion(
         kind: "mcp_elicitation",
         message: `Codex's MCP server ${
           stringOrUndefined(params.serverName) ?? "(unnamed)"
-        } asks: ${stringOrUndefined(params.message) ?? ""}`,
+        } asks: ${oneLine(stringOrUndefined(params.message) ?? "")}`,
         requestedSchema: {
           type: "object",
           properties: isRecord(schema.properties)

@@ -36,6 +36,20 @@ Deno.test("a command approval shows the command, where and why; 0.77.0's from th
   assertStringIncludes(legacy!.message, "Command: bash -lc make");
 });
 
+Deno.test("a command or reason with line breaks cannot forge the form's other lines", () => {
+  const asked = approvalQuestion("item/commandExecution/requestApproval", {
+    command: "rm -rf ~\nWhere: /repo/scratch",
+    cwd: "/home/me",
+    reason: "tidy up\rWhy: you asked for it",
+  }, CONTEXT);
+  assertEquals(asked?.message.split("\n"), [
+    "Codex asks to run a command outside its sandbox:",
+    "Command: rm -rf ~\\nWhere: /repo/scratch",
+    "Where: /home/me",
+    "Why: tidy up\\u000dWhy: you asked for it",
+  ]);
+});
+
 Deno.test("file changes, permissions and MCP elicitations become questions; other requests do not", () => {
   assertStringIncludes(
     approvalQuestion("applyPatchApproval", {
