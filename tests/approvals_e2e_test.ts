@@ -22,6 +22,7 @@ import {
 } from "./support/harness.ts";
 
 const APP_SERVER = TARGETS.filter((target) => target.backend === "app-server");
+const ASK = { CODEX_PERSISTENT_MCP_APPROVALS: "ask" };
 
 for (const target of APP_SERVER) {
   for (const answer of ["accept", "decline"] as const) {
@@ -29,13 +30,7 @@ for (const target of APP_SERVER) {
     fixtureTest(
       `${target.label} an approval Codex asks for reaches the client as a form, and ${answer} decides whether the command ran`,
       E2E,
-      () =>
-        formTaker(
-          target,
-          { CODEX_PERSISTENT_MCP_APPROVALS: "ask" },
-          asked,
-          answer,
-        ),
+      () => formTaker(target, ASK, asked, answer),
       async (h) => {
         const marker = `${homeOf(h)}/approved-${answer}`;
         const { reply } = await h.turn({
@@ -60,25 +55,50 @@ async function formTaker(
   target: Target,
   env: Record<string, string>,
   asked: string[],
-  answer: "accept" | "decline" = "accept",
+  answer: "accept" | "decline" | "accept once" = "accept",
 ): Promise<Harness> {
   const h = await startHarness(target, env, undefined, {
     capabilities: { elicitation: { form: {} } },
   });
   h.server.client.setRequestHandler(ElicitRequestSchema, (request) => {
     asked.push(request.params.message);
-    return answer === "accept"
+    const accepts = answer === "accept" ||
+      (answer === "accept once" && asked.length === 1);
+    return accepts
       ? { action: "accept", content: { approve: true } }
       : { action: "decline" };
   });
   return h;
 }
 
-for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
+for (const target of APP_SERVER) {
   const asked: string[] = [];
-  const env: Record<string, string> = target.backend === "exec"
-    ? { CODEX_PERSISTENT_MCP_APPROVALS: "ask" }
-    : {};
+  fixtureTest(
+    `${target.label} an approval covers that one command: the next call on the session asks again, and declined, its command does not run`,
+    E2E,
+    () => formTaker(target, ASK, asked, "accept once"),
+    async (h) => {
+      const first = `${homeOf(h)}/first-approved`;
+      const next = `${homeOf(h)}/next-unapproved`;
+      const { sessionId } = await h.turn({
+        cwd: h.project,
+        prompt: `${shell(`touch ${first}`)} FAKE_ESCALATE`,
+      });
+      assert(exists(first), "the approved command did not run");
+      await h.turn({
+        session_id: sessionId,
+        prompt: `${shell(`touch ${next}`)} FAKE_ESCALATE`,
+      });
+      assertEquals(asked.length, 2, JSON.stringify(asked));
+      assertStringIncludes(asked[1], `touch ${next}`);
+      assert(!exists(next), "the first approval let a later command run");
+    },
+  );
+}
+
+for (const target of TARGETS) {
+  const asked: string[] = [];
+  const env: Record<string, string> = target.backend === "exec" ? ASK : {};
   fixtureTest(
     `${target.label} ${
       target.backend === "exec"

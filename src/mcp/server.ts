@@ -14,7 +14,13 @@ import { SessionStore } from "../store/session_store.ts";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport";
 import { LineStdioTransport } from "./stdio_transport.ts";
 import { humanAsker } from "./human.ts";
-import { declaresTasks, Protocol2026Transport } from "./protocol_2026.ts";
+import {
+  declaresTasks,
+  META_KEYS,
+  Protocol2026Transport,
+  PROTOCOL_2026,
+  TASKS_EXTENSION,
+} from "./protocol_2026.ts";
 import { TaskBoard } from "./tasks.ts";
 import { TurnService } from "../turns/service.ts";
 import { VERSION } from "../version.ts";
@@ -189,13 +195,13 @@ export function createServer(
       mcp.connect(
         new Protocol2026Transport(transport, {
           discover: () => ({
-            supportedVersions: ["2026-07-28"],
+            supportedVersions: [PROTOCOL_2026],
             capabilities: {
               ...mcp.server.getCapabilities(),
-              extensions: { "io.modelcontextprotocol/tasks": {} },
+              extensions: { [TASKS_EXTENSION]: {} },
             },
             _meta: {
-              "io.modelcontextprotocol/serverInfo": {
+              [META_KEYS.serverInfo]: {
                 name: "codex-persistent-mcp",
                 version: VERSION,
               },

@@ -2,7 +2,8 @@
  * A connection to one `codex app-server` process: JSON-RPC over stdio, one
  * JSON message per line, without the `"jsonrpc"` field. Requests time out;
  * requests from the server go to the turn's answerer (approvals put to the
- * human) and are declined when there is none; the process dying fails every request in flight and settles `exited`.
+ * human) and are declined when there is none; the process dying fails every
+ * request in flight and settles `exited`.
  *
  * @module
  */
