@@ -1,8 +1,10 @@
 /**
  * End to end with the real Codex CLI: with CODEX_PERSISTENT_MCP_APPROVALS=ask
  * on the app-server backend, a command Codex asks to run outside its
- * sandbox reaches the client's user as a form, and the answer decides
- * whether it ran. Judged by outcome: was the file outside written?
+ * sandbox reaches the client's user as a form (2025 era: an
+ * `elicitation/create`; 2026-07-28: an `input_required` result the client
+ * retries with the answer), and the answer decides whether it ran. Judged
+ * by outcome: was the file outside written?
  */
 
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -20,6 +22,8 @@ import {
   type Target,
   TARGETS,
 } from "./support/harness.ts";
+import { DENO_SERVER_COMMAND } from "./support/mcp.ts";
+import { WireClient } from "./support/wire_client.ts";
 
 const APP_SERVER = TARGETS.filter((target) => target.backend === "app-server");
 const ASK = { CODEX_PERSISTENT_MCP_APPROVALS: "ask" };
@@ -45,6 +49,59 @@ for (const target of APP_SERVER) {
         assertStringIncludes(asked[0], `touch ${marker}`);
         assertEquals(exists(marker), answer === "accept");
         assert(reply.startsWith("ECHO shell output"), reply);
+      },
+    );
+  }
+}
+
+for (const target of APP_SERVER) {
+  for (const answer of ["accept", "decline"] as const) {
+    fixtureTest(
+      `${target.label} a 2026-07-28 call that is no task: Codex's approval comes back as input_required, and the retry's ${answer} decides whether the command ran`,
+      E2E,
+      () => startHarness(target, ASK),
+      async (h) => {
+        const wire = await WireClient.overStdio(
+          DENO_SERVER_COMMAND,
+          h.env,
+          60_000,
+        );
+        try {
+          const marker = `${homeOf(h)}/retried-${answer}`;
+          const call = {
+            name: "codex_chat",
+            arguments: {
+              cwd: h.project,
+              prompt: `${shell(`touch ${marker}`)} FAKE_ESCALATE`,
+            },
+          };
+          const asked = (await wire.modern("tools/call", call)).result as {
+            resultType: string;
+            inputRequests: Record<string, { params: { message: string } }>;
+            requestState: string;
+          };
+          assertEquals(asked.resultType, "input_required");
+          const [key, request] = Object.entries(asked.inputRequests)[0];
+          assertStringIncludes(request.params.message, `touch ${marker}`);
+          assert(!exists(marker), "the command ran before the answer");
+          const done = await wire.modern("tools/call", {
+            ...call,
+            inputResponses: {
+              [key]: answer === "accept"
+                ? { action: "accept", content: { approve: true } }
+                : { action: "decline" },
+            },
+            requestState: asked.requestState,
+          });
+          assertEquals(done.result?.resultType, "complete");
+          const { reply } = done.result?.structuredContent as {
+            reply: string;
+          };
+          assertEquals(exists(marker), answer === "accept");
+          assert(reply.startsWith("ECHO shell output"), reply);
+        } finally {
+          await wire.close();
+        }
       },
     );
   }

@@ -9,6 +9,7 @@
 
 import { assert, assertStringIncludes } from "./support/assert.ts";
 import { exists, homeOf, shell } from "./support/attack.ts";
+import { claudeEnv, claudeHome, serverEnv } from "./support/claude_code.ts";
 import { startClaudeModel } from "./support/claude_model.ts";
 import { CLAUDE_CODE } from "./support/codex.ts";
 import { E2E, eventually, startHarness, TARGETS } from "./support/harness.ts";
@@ -18,39 +19,10 @@ import { hasTmux, startTerminal, type Terminal } from "./support/tmux.ts";
 /** Claude Code's hard limit on a tool call, and the longer turn. */
 const TOOL_TIMEOUT_MS = 3_000;
 const TURN_MS = 8_000;
-const API_KEY = "sk-ant-fake-0123456789abcdefghijklmn";
 
 const target = TARGETS.find((t) =>
   t.version === "0.171.0" && t.backend === "app-server"
 )!;
-
-/** Writes a HOME in which Claude Code starts without questions. */
-async function claudeHome(
-  dir: string,
-  project: string,
-  server: Record<string, unknown>,
-): Promise<void> {
-  await Deno.mkdir(`${dir}/.claude`, { recursive: true });
-  await Deno.writeTextFile(
-    `${dir}/.claude.json`,
-    JSON.stringify({
-      hasCompletedOnboarding: true,
-      theme: "dark",
-      customApiKeyResponses: { approved: [API_KEY.slice(-20)], rejected: [] },
-      projects: {
-        [project]: {
-          hasTrustDialogAccepted: true,
-          hasCompletedProjectOnboarding: true,
-        },
-      },
-      mcpServers: { cp: server },
-    }),
-  );
-  await Deno.writeTextFile(
-    `${dir}/.claude/settings.json`,
-    JSON.stringify({ permissions: { allow: ["mcp__cp"] } }),
-  );
-}
 
 /** Answers the prompts a fresh Claude Code may show before its input. */
 async function pastPrompts(terminal: Terminal, screen: string): Promise<void> {
@@ -91,28 +63,13 @@ Deno.test({
       type: "stdio",
       command: DENO_SERVER_COMMAND[0],
       args: DENO_SERVER_COMMAND.slice(1),
-      env: {
-        ...h.env,
-        CODEX_PERSISTENT_MCP_APPROVALS: "ask",
-        // The module cache of the user running the tests.
-        DENO_DIR: Deno.env.get("DENO_DIR") ||
-          `${Deno.env.get("HOME")}/.cache/deno`,
-      },
+      env: serverEnv({ ...h.env, CODEX_PERSISTENT_MCP_APPROVALS: "ask" }),
     });
     const terminal = await startTerminal(
       `claude-${Deno.pid}`,
       [CLAUDE_CODE],
       h.project,
-      {
-        HOME: home,
-        PATH: Deno.env.get("PATH") ?? "",
-        ANTHROPIC_BASE_URL: model.baseUrl,
-        ANTHROPIC_API_KEY: API_KEY,
-        MCP_TOOL_TIMEOUT: String(TOOL_TIMEOUT_MS),
-        ENABLE_TOOL_SEARCH: "false",
-        DISABLE_AUTOUPDATER: "1",
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-      },
+      claudeEnv(home, model, { MCP_TOOL_TIMEOUT: String(TOOL_TIMEOUT_MS) }),
     );
     /** Sends `prompt` until the model answers with a call of our tool. */
     const ask = async (prompt: string): Promise<void> => {

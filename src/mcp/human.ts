@@ -1,8 +1,9 @@
 /**
  * How one call reaches the human for Codex's approvals: a task's
- * `inputRequests` when the call is a task; otherwise `elicitation/create`
- * to a 2025-era client that takes forms. Only the client's user-facing
- * channels count: no tool input can answer for the human.
+ * `inputRequests` when the call is a task; an `input_required` result when
+ * it is a 2026-07-28 call that is not; otherwise `elicitation/create` to a
+ * 2025-era client that takes forms. Only the client's user-facing channels
+ * count: no tool input can answer for the human.
  *
  * @module
  */
@@ -11,7 +12,8 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp";
 import type { ElicitRequestFormParams } from "@modelcontextprotocol/sdk/types";
 import { type AskHuman, humanAnswerOf } from "../codex/approvals.ts";
 import type { CallContext } from "./progress.ts";
-import { claimedRevision } from "./protocol_2026.ts";
+import type { OpenQuestions } from "./open_questions.ts";
+import { claimedRevision, declaresElicitation } from "./protocol_2026.ts";
 import type { TaskBoard } from "./tasks.ts";
 
 /** What a call's way to the human depends on. */
@@ -21,6 +23,11 @@ export interface HumanChannel {
   tasks: TaskBoard;
   /** The call's task, if it is one (known once the turn is started). */
   taskId?: () => string;
+  /**
+   * Where a 2026-07-28 call that follows its turn (not a task, not in the
+   * background) keeps the questions it answers as `input_required`.
+   */
+  questions?: OpenQuestions;
   /** How long an elicitation may wait for the human. */
   timeoutMs: number;
 }
@@ -35,13 +42,17 @@ export interface HumanChannel {
  * ```
  */
 export function humanAsker(channel: HumanChannel): AskHuman | undefined {
-  const { mcp, context, tasks, taskId, timeoutMs } = channel;
+  const { mcp, context, tasks, taskId, questions, timeoutMs } = channel;
   if (taskId !== undefined) {
     return (question, signal) => tasks.askerFor(taskId())(question, signal);
   }
   // A 2026-07-28 client ignores a server-sent elicitation (measured with
-  // Claude Code); it is asked only through a task.
-  if (claimedRevision({ _meta: context._meta }) !== undefined) return undefined;
+  // Claude Code); it is asked through the call's own result.
+  if (claimedRevision({ _meta: context._meta }) !== undefined) {
+    return questions !== undefined && declaresElicitation(context._meta)
+      ? questions.asker()
+      : undefined;
+  }
   const elicitation = mcp.server.getClientCapabilities()?.elicitation;
   if (elicitation === undefined) return undefined;
   return async (question, signal) =>

@@ -32,6 +32,17 @@ export const META_KEYS = {
 } as const;
 /** The extension a client declares when it takes tasks. */
 export const TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
+/**
+ * Where a retried `tools/call` (after an `input_required` result) carries
+ * the client's `inputResponses` and the `requestState` it echoes, once
+ * this transport has moved them into `_meta` for the tool handler. What a
+ * client itself puts under these keys is dropped: only the retry fields
+ * count.
+ */
+export const RETRY_META_KEYS = {
+  inputResponses: "codex-persistent-mcp/inputResponses",
+  requestState: "codex-persistent-mcp/requestState",
+} as const;
 
 /** Results of these methods may be cached (and must say for how long). */
 const CACHEABLE = new Set([
@@ -67,11 +78,8 @@ export interface Protocol2026Handlers {
     method: string,
     params: Record<string, unknown>,
   ): Promise<Record<string, unknown>> | undefined;
-  /**
-   * What goes out instead of the SDK's result for request `id` (a task
-   * instead of a placeholder), taken once.
-   */
-  takeReplacement(id: RequestId): Record<string, unknown> | undefined;
+  /** What goes out instead of the SDK's results. */
+  replaced: ReplacedAnswers;
 }
 
 /** The revision a request claims in `_meta` (undefined: 2025 era). */
@@ -97,14 +105,84 @@ export function claimedRevision(params: unknown): string | undefined {
  * ```
  */
 export function declaresTasks(meta: unknown): boolean {
+  const extensions = clientCapabilities(meta)?.extensions;
+  return isRecord(extensions) && extensions[TASKS_EXTENSION] !== undefined;
+}
+
+/**
+ * Whether a request (its `_meta`) claims 2026-07-28 and its client takes
+ * forms (`elicitation`), as an `input_required` result asks for them.
+ *
+ * @example
+ * ```ts
+ * import { declaresElicitation } from "./protocol_2026.ts";
+ * declaresElicitation({
+ *   "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+ *   "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {} } },
+ * }); // true
+ * ```
+ */
+export function declaresElicitation(meta: unknown): boolean {
+  return clientCapabilities(meta)?.elicitation !== undefined;
+}
+
+/** The client capabilities of a 2026-07-28 request's envelope. */
+function clientCapabilities(
+  meta: unknown,
+): Record<string, unknown> | undefined {
   if (!isRecord(meta) || claimedRevision({ _meta: meta }) !== PROTOCOL_2026) {
-    return false;
+    return undefined;
   }
   const capabilities = meta[META_KEYS.clientCapabilities];
-  const extensions = isRecord(capabilities)
-    ? capabilities.extensions
-    : undefined;
-  return isRecord(extensions) && extensions[TASKS_EXTENSION] !== undefined;
+  return isRecord(capabilities) ? capabilities : undefined;
+}
+
+/**
+ * A `tools/call` whose retry fields (`inputResponses`, `requestState`) are
+ * moved into `_meta` under {@linkcode RETRY_META_KEYS}, where the SDK
+ * passes them to the handler.
+ */
+function retryLifted(params: Record<string, unknown>): Record<string, unknown> {
+  const { inputResponses, requestState, ...rest } = params;
+  const meta: Record<string, unknown> = isRecord(params._meta)
+    ? { ...params._meta }
+    : {};
+  delete meta[RETRY_META_KEYS.inputResponses];
+  delete meta[RETRY_META_KEYS.requestState];
+  if (inputResponses !== undefined) {
+    meta[RETRY_META_KEYS.inputResponses] = inputResponses;
+  }
+  if (requestState !== undefined) {
+    meta[RETRY_META_KEYS.requestState] = requestState;
+  }
+  return { ...rest, _meta: meta };
+}
+
+/**
+ * What goes out instead of the SDK's result for a request: a task, or an
+ * `input_required` result, which the SDK 1.x cannot pass itself. The tool
+ * handler returns a placeholder and sets the answer here; the transport
+ * takes it once.
+ */
+export class ReplacedAnswers {
+  readonly #answers = new Map<RequestId, Record<string, unknown>>();
+
+  /** The answer to request `id` is `result`. */
+  replace(id: RequestId, result: Record<string, unknown>): void {
+    this.#answers.set(id, result);
+  }
+
+  /** Whether request `id`'s answer is replaced. */
+  has(id: RequestId): boolean {
+    return this.#answers.has(id);
+  }
+
+  /** The replacement for request `id`, taken once. */
+  take(id: RequestId): Record<string, unknown> | undefined {
+    const answer = this.#answers.get(id);
+    this.#answers.delete(id);
+    return answer;
+  }
 }
 
 /** A result framed for 2026-07-28. */
@@ -172,7 +250,7 @@ export class Protocol2026Transport implements Transport {
     const method = this.#modern.get(message.id);
     this.#modern.delete(message.id);
     if (!("result" in message)) return this.#inner.send(message, options);
-    const result = this.#handlers.takeReplacement(message.id) ??
+    const result = this.#handlers.replaced.take(message.id) ??
       message.result;
     return this.#inner.send(
       {
@@ -218,7 +296,12 @@ export class Protocol2026Transport implements Transport {
     );
     if (answer === undefined) {
       this.#modern.set(id, method);
-      return this.onmessage?.(message, extra);
+      return this.onmessage?.(
+        method === "tools/call" && isRecord(params)
+          ? { ...message, params: retryLifted(params) }
+          : message,
+        extra,
+      );
     }
     answer.then(
       (result) => this.#reply(id, { result: framed(method, result) }),

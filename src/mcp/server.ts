@@ -7,25 +7,25 @@
 
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { McpServer as McpServerType } from "@modelcontextprotocol/sdk/server/mcp";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import type { TurnBackend } from "../codex/backend.ts";
 import type { Config } from "../config.ts";
 import { SessionStore } from "../store/session_store.ts";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport";
 import { LineStdioTransport } from "./stdio_transport.ts";
-import { humanAsker } from "./human.ts";
+import { InputRequiredCalls } from "./input_required.ts";
 import {
-  declaresTasks,
   META_KEYS,
   Protocol2026Transport,
   PROTOCOL_2026,
+  ReplacedAnswers,
   TASKS_EXTENSION,
 } from "./protocol_2026.ts";
 import { TaskBoard } from "./tasks.ts";
+import { runTurnTool } from "./turn_calls.ts";
 import { TurnService } from "../turns/service.ts";
 import { VERSION } from "../version.ts";
-import { type CallContext, progressReporter } from "./progress.ts";
-import { errorResult, failuresAsResults } from "./results.ts";
+import type { CallContext } from "./progress.ts";
+import { failuresAsResults } from "./results.ts";
 import {
   listSessionsTool,
   readSessionTool,
@@ -36,12 +36,7 @@ import {
   SESSIONS_OUTPUT,
   type SessionsInput,
 } from "./session_tools.ts";
-import { collectResult, stillRunning } from "./turn_results.ts";
-import {
-  type RunTurnTool,
-  TOOL_DEFINITIONS,
-  type TurnToolCall,
-} from "./turn_tools.ts";
+import { type RunTurnTool, TOOL_DEFINITIONS } from "./turn_tools.ts";
 import {
   CANCEL_INPUT,
   CANCEL_OUTPUT,
@@ -108,6 +103,8 @@ export function createServer(
     cachePath: config.sessionCachePath,
   });
   const tasks = new TaskBoard(turns, config);
+  const replaced = new ReplacedAnswers();
+  const inputRequired = new InputRequiredCalls(replaced, config);
   if (config.approvals === "ask" && config.backend === "exec") {
     // Said where the user sees it at start: the log has no client yet.
     console.error(
@@ -116,13 +113,17 @@ export function createServer(
   }
   const runTool: RunTurnTool = async (tool, call, context) => {
     const result = await runTurnTool(
-      { turns, config, mcp, tasks },
+      { turns, config, mcp, tasks, inputRequired, replaced },
       tool,
       call,
       context,
     );
     const [first] = result.content;
-    if (result.isError && first?.type === "text") log("warning", first.text);
+    // A replaced answer (a task, input_required) is no failure.
+    if (
+      result.isError && first?.type === "text" &&
+      !replaced.has(context.requestId)
+    ) log("warning", first.text);
     return result;
   };
   for (const tool of TOOL_DEFINITIONS) tool.register(mcp, runTool);
@@ -208,7 +209,7 @@ export function createServer(
             },
           }),
           answer: (method, params) => tasks.answer(method, params),
-          takeReplacement: (id) => tasks.takeReplacement(id),
+          replaced,
         }),
       ),
     async close() {
@@ -217,81 +218,6 @@ export function createServer(
       await mcp.close().catch(() => {});
     },
   };
-}
-
-/** What turn tool calls are served with. */
-interface TurnToolDeps {
-  turns: TurnService;
-  config: Config;
-  mcp: McpServerType;
-  tasks: TaskBoard;
-}
-
-/**
- * One turn tool call: start the turn and follow it to its end, or hand it
- * off as running (`background`, or past CODEX_PERSISTENT_MCP_HANDOFF_MS).
- * Until then the client's cancel stops the turn; afterwards only
- * codex_cancel does. A client that takes tasks gets the turn as a task at
- * once.
- */
-async function runTurnTool(
-  { turns, config, mcp, tasks }: TurnToolDeps,
-  tool: Parameters<RunTurnTool>[0],
-  toCall: () => TurnToolCall,
-  context: CallContext,
-): Promise<CallToolResult> {
-  let call: TurnToolCall;
-  try {
-    call = toCall();
-  } catch (error) {
-    return errorResult(tool.name, error);
-  }
-  const asTask = declaresTasks(context._meta);
-  const askHuman = humanAsker({
-    mcp,
-    context,
-    tasks,
-    taskId: asTask ? () => turn.id : undefined,
-    timeoutMs: config.approvalTimeoutMs,
-  });
-  const turn = turns.start({ tool: tool.name, ...call.turn, askHuman });
-  if (asTask) {
-    tasks.open(context.requestId, turn, tool);
-    // Replaced on the wire by the task (Protocol2026Transport); an error
-    // result is the one shape the SDK passes without structured content.
-    return {
-      content: [{ type: "text", text: `Task ${turn.id}` }],
-      isError: true,
-    };
-  }
-  const progress = progressReporter(context, config.heartbeatMs);
-  const unsubscribe = turn.subscribe(progress.report);
-  const stop = (): void => turn.stop();
-  if (!call.background) {
-    context.signal.addEventListener("abort", stop);
-    if (context.signal.aborted) stop();
-  }
-  try {
-    const handoffMs = call.background ? 0 : config.handoffMs;
-    if (!await turn.settledWithin(handoffMs)) {
-      // A new session is handed off once Codex has named it.
-      const sessionId = await turn.named;
-      if (turn.outcome === undefined && sessionId !== undefined) {
-        return stillRunning(turns, turn, sessionId);
-      }
-    }
-  } finally {
-    context.signal.removeEventListener("abort", stop);
-    unsubscribe();
-    progress.stop();
-  }
-  return await collectResult(
-    turns,
-    turn,
-    tool.name,
-    tool.replyField,
-    config.maxReplyBytes,
-  );
 }
 
 /** A server serving MCP on stdin and stdout. */

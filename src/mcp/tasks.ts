@@ -10,21 +10,13 @@
  * @module
  */
 
-import type {
-  CallToolResult,
-  RequestId,
-} from "@modelcontextprotocol/sdk/types";
-import {
-  type ApprovalQuestion,
-  type AskHuman,
-  type HumanAnswer,
-  humanAnswerOf,
-} from "../codex/approvals.ts";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
+import type { AskHuman } from "../codex/approvals.ts";
 import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
-import { isRecord } from "../json.ts";
 import type { RunningTurn } from "../turns/running_turn.ts";
 import type { TurnService } from "../turns/service.ts";
+import { OpenQuestions } from "./open_questions.ts";
 import { ProtocolError } from "./protocol_2026.ts";
 import type { ReplyField } from "./results.ts";
 import { collectResult } from "./turn_results.ts";
@@ -33,12 +25,6 @@ import { collectResult } from "./turn_results.ts";
 export const TASK_POLL_INTERVAL_MS = 2_000;
 /** JSON-RPC "invalid params": an unknown task, a malformed request. */
 const INVALID_PARAMS = -32602;
-
-/** A question waiting for the human's answer. */
-interface OpenQuestion {
-  question: ApprovalQuestion;
-  answer: (answer: HumanAnswer) => void;
-}
 
 /** One task: the turn behind it and what the client has been told. */
 interface Task {
@@ -49,8 +35,7 @@ interface Task {
   cancelled?: string;
   /** The settled turn's result, collected once. */
   result?: Promise<CallToolResult>;
-  questions: Map<string, OpenQuestion>;
-  asked: number;
+  questions: OpenQuestions;
 }
 
 /** The tasks this server has opened, kept under the result bounds. */
@@ -61,7 +46,6 @@ export class TaskBoard {
     "maxReplyBytes" | "resultRetentionMs" | "maxRetainedResults"
   >;
   readonly #tasks = new Map<string, Task>();
-  readonly #replacements = new Map<RequestId, Record<string, unknown>>();
 
   /** A board over `turns`. */
   constructor(
@@ -76,54 +60,32 @@ export class TaskBoard {
   }
 
   /**
-   * Opens the task of `turn`: the answer to request `requestId` becomes
-   * the task (see {@linkcode TaskBoard.takeReplacement}).
+   * Opens the task of `turn`; the answer to the call that started it (a
+   * `resultType: "task"` result).
    */
   open(
-    requestId: RequestId,
     turn: RunningTurn,
     tool: { name: string; replyField: ReplyField },
-  ): void {
+  ): Record<string, unknown> {
     this.#prune();
     const task: Task = {
       turn,
       tool,
       createdAt: new Date(turn.acceptedAt).toISOString(),
-      questions: new Map(),
-      asked: 0,
+      questions: new OpenQuestions(),
     };
     this.#tasks.set(turn.id, task);
-    this.#replacements.set(requestId, {
-      resultType: "task",
-      ...this.#describe(task),
-    });
+    return { resultType: "task", ...this.#describe(task) };
   }
 
   /** How the task with this id asks the human: through `inputRequests`. */
   askerFor(taskId: string): AskHuman {
-    return (question, signal) =>
-      new Promise((resolve) => {
-        const task = this.#tasks.get(taskId);
-        if (task === undefined || signal.aborted) {
-          return resolve({ action: "decline" });
-        }
-        const key = `approval-${++task.asked}`;
-        const settle = (answer: HumanAnswer): void => {
-          task.questions.delete(key);
-          signal.removeEventListener("abort", onAbort);
-          resolve(answer);
-        };
-        const onAbort = (): void => settle({ action: "decline" });
-        signal.addEventListener("abort", onAbort);
-        task.questions.set(key, { question, answer: settle });
-      });
-  }
-
-  /** The task answer replacing the SDK's placeholder for `id`, taken once. */
-  takeReplacement(id: RequestId): Record<string, unknown> | undefined {
-    const replacement = this.#replacements.get(id);
-    this.#replacements.delete(id);
-    return replacement;
+    return (question, signal) => {
+      const task = this.#tasks.get(taskId);
+      return task === undefined
+        ? Promise.resolve({ action: "decline" })
+        : task.questions.asker()(question, signal);
+    };
   }
 
   /** Answers `tasks/get`, `tasks/cancel`, `tasks/update`; others: undefined. */
@@ -171,12 +133,7 @@ export class TaskBoard {
 
   #update(params: Record<string, unknown>): Promise<Record<string, unknown>> {
     const task = this.#find(params);
-    const responses = isRecord(params.inputResponses)
-      ? params.inputResponses
-      : {};
-    for (const [key, response] of Object.entries(responses)) {
-      task.questions.get(key)?.answer(humanAnswerOf(response));
-    }
+    task.questions.answer(params.inputResponses);
     return Promise.resolve({});
   }
 
@@ -197,16 +154,7 @@ export class TaskBoard {
           ...base,
           status: "input_required",
           statusMessage: "Codex asks the human for approval",
-          inputRequests: Object.fromEntries(
-            [...task.questions].map(([key, { question }]) => [key, {
-              method: "elicitation/create",
-              params: {
-                mode: "form",
-                message: question.message,
-                requestedSchema: question.requestedSchema,
-              },
-            }]),
-          ),
+          inputRequests: task.questions.inputRequests(),
         };
       }
       return {

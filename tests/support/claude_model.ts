@@ -9,6 +9,8 @@ import { sse } from "./fake_model.ts";
 /** What the model is shown: the last message's content, as JSON text. */
 export interface ClaudeTurn {
   lastMessage: string;
+  /** Every message of the request, as JSON text. */
+  messages: string;
   /** The tools the request offers, by name. */
   tools: string[];
 }
@@ -42,6 +44,7 @@ export function startClaudeModel(
       seen.push(lastMessage);
       const step = next({
         lastMessage,
+        messages: JSON.stringify(body.messages ?? []),
         tools: (body.tools ?? []).map((tool: { name: string }) => tool.name),
       });
       const block = "tool" in step

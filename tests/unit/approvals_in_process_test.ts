@@ -150,18 +150,6 @@ askingTest(
 );
 
 askingTest(
-  "a 2026-07-28 call that is no task cannot reach the human: Codex may not ask",
-  async ({ wire, project }) => {
-    const answer = await wire.modern("tools/call", {
-      name: "codex_chat",
-      arguments: { cwd: project, prompt: "needs approval" },
-    });
-    const structured = answer.result?.structuredContent as { reply: string };
-    assertEquals(structured.reply, "no one to ask");
-  },
-);
-
-askingTest(
   "with approvals off (the default) no call can ask, even as a task",
   async (w) => {
     const task = await askingTask(w);
