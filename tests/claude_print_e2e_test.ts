@@ -19,19 +19,16 @@ import { claudeEnv, claudeHome, serverEnv } from "./support/claude_code.ts";
 import { type ClaudeStep, startClaudeModel } from "./support/claude_model.ts";
 import { CLAUDE_CODE } from "./support/codex.ts";
 import { E2E, type Harness, startHarness, TARGETS } from "./support/harness.ts";
-import { DENO_SERVER_COMMAND } from "./support/mcp.ts";
+import {
+  readTap,
+  type Tapped,
+  tappedServerCommand,
+  toolCalls,
+} from "./support/tapped.ts";
 
 const target = TARGETS.find((t) =>
   t.version === "0.171.0" && t.backend === "app-server"
 )!;
-const TAP = new URL("./support/wire_tap.ts", import.meta.url).pathname;
-
-/** One JSON-RPC message the tap saw, and which way it went. */
-interface Tapped {
-  toServer: boolean;
-  message: Record<string, unknown>;
-}
-
 /**
  * Runs `claude -p prompt` with our server (`env` added) behind the tap,
  * the model stepping with `next`; its stdout and what the tap saw.
@@ -46,10 +43,11 @@ async function claudePrint(
   const model = startClaudeModel(({ messages }) => next(messages));
   const home = await h.tempDir("claude-home-");
   const log = `${home}/wire.log`;
+  const [command, ...args] = tappedServerCommand(log);
   await claudeHome(home, h.project, {
     type: "stdio",
-    command: Deno.execPath(),
-    args: ["run", "-A", TAP, log, ...DENO_SERVER_COMMAND],
+    command,
+    args,
     env: serverEnv({ ...h.env, ...env }),
   });
   try {
@@ -67,32 +65,10 @@ async function claudePrint(
       0,
       `claude -p failed: ${stdout}${new TextDecoder().decode(run.stderr)}`,
     );
-    const tapped = (await Deno.readTextFile(log)).split("\n")
-      .filter((line) => line.length > 2)
-      .map((line) => ({
-        toServer: line.startsWith(">"),
-        message: JSON.parse(line.slice(2)),
-      }));
-    return { stdout, tapped };
+    return { stdout, tapped: await readTap(log) };
   } finally {
     await model.close();
   }
-}
-
-/** The answers to the `tools/call` requests, in order, with each request. */
-function toolCalls(tapped: Tapped[]): {
-  params: Record<string, unknown>;
-  result: Record<string, unknown>;
-}[] {
-  const calls = tapped.filter(({ toServer, message }) =>
-    toServer && message.method === "tools/call"
-  );
-  return calls.map(({ message }) => ({
-    params: message.params as Record<string, unknown>,
-    result: tapped.find(({ toServer, message: answer }) =>
-      !toServer && answer.id === message.id && "result" in answer
-    )?.message.result as Record<string, unknown>,
-  }));
 }
 
 Deno.test({
