@@ -70,6 +70,7 @@ export async function runTurnTool(
     return errorResult(tool.name, error);
   }
   const asTask = declaresTasks(context._meta);
+  // Asked through only by a 2026-07-28 call that follows its turn.
   const questions = asTask || call.background ? undefined : new OpenQuestions();
   const askHuman = humanAsker({
     mcp,
@@ -84,7 +85,7 @@ export async function runTurnTool(
     replaced.replace(context.requestId, tasks.open(turn, tool));
     return placeholder(`Task ${turn.id}`);
   }
-  if (call.background) return await handOff(deps, tool, turn);
+  if (questions === undefined) return await handOff(deps, tool, turn);
   return await follow(deps, tool, turn, questions, context);
 }
 
@@ -97,7 +98,7 @@ async function follow(
   deps: TurnCallDeps,
   tool: Parameters<RunTurnTool>[0],
   turn: RunningTurn,
-  questions: OpenQuestions | undefined,
+  questions: OpenQuestions,
   context: CallContext,
 ): Promise<CallToolResult> {
   const { config, inputRequired } = deps;
@@ -112,16 +113,16 @@ async function follow(
   try {
     while (true) {
       const asked = new AbortController();
-      const unwatch = questions?.onAsked(() => asked.abort());
-      if (questions !== undefined && questions.size > 0) asked.abort();
+      const unwatch = questions.onAsked(() => asked.abort());
+      if (questions.size > 0) asked.abort();
       const settled = await turn.settledWithin(
         handoffAt === undefined
           ? undefined
           : Math.max(0, handoffAt - Date.now()),
         asked.signal,
-      ).finally(() => unwatch?.());
+      ).finally(unwatch);
       if (settled || turn.outcome !== undefined) break;
-      if (questions !== undefined && questions.size > 0) {
+      if (questions.size > 0) {
         inputRequired.ask(context.requestId, {
           turn,
           toolName: tool.name,
@@ -132,7 +133,7 @@ async function follow(
       // A question answered as it came: keep following.
       if (!asked.signal.aborted) {
         // No request follows a handed-off turn: no one could answer.
-        questions?.close();
+        questions.close();
         return await handOff(deps, tool, turn);
       }
     }
