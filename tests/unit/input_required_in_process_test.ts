@@ -12,6 +12,7 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "../support/assert.ts";
+import { eventually } from "../support/harness.ts";
 import type { TurnScript } from "../support/scripted_backend.ts";
 import {
   modernMeta,
@@ -278,4 +279,28 @@ askingTest(
     CODEX_PERSISTENT_MCP_HANDOFF_MS: "100",
     CODEX_PERSISTENT_MCP_APPROVAL_TIMEOUT_MS: "8000",
   },
+);
+
+askingTest(
+  "no retry within CODEX_PERSISTENT_MCP_APPROVAL_TIMEOUT_MS declines and the turn goes on; a late retry still gets its result",
+  async (w) => {
+    const call = chat(w, "ask 1");
+    const asked = inputRequired(await w.wire.modern("tools/call", call));
+    const [key] = Object.keys(asked.inputRequests);
+    const settled = await eventually(async () => {
+      const listed = await w.wire.modern("tools/call", {
+        name: "codex_sessions",
+        arguments: {},
+      });
+      const { sessions } = listed.result?.structuredContent as {
+        sessions: { running: boolean }[];
+      };
+      return sessions.length === 1 && !sessions[0].running;
+    }, 10_000);
+    assert(settled, "the turn did not go on past the unanswered question");
+    // The human's accept comes too late: Codex was told decline.
+    const late = await retry(w, call, asked, { [key]: { action: "accept" } });
+    assertEquals(replyOf(late), "answers: decline");
+  },
+  { CODEX_PERSISTENT_MCP_APPROVAL_TIMEOUT_MS: "1000" },
 );
