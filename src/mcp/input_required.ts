@@ -16,7 +16,8 @@ import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
 import type { RunningTurn } from "../turns/running_turn.ts";
 import type { OpenQuestions } from "./open_questions.ts";
-import { type ReplacedAnswers, RETRY_META_KEYS } from "./protocol_2026.ts";
+import { RETRY_META_KEYS } from "./protocol_2026.ts";
+import type { ReplacedAnswers } from "./replaced_answers.ts";
 
 /** A call waiting for the client's retry. */
 export interface HeldCall {

@@ -21,6 +21,7 @@ import type {
   RequestId,
 } from "@modelcontextprotocol/sdk/types";
 import { isRecord } from "../json.ts";
+import type { ReplacedAnswers } from "./replaced_answers.ts";
 
 /** The revision this module speaks. */
 export const PROTOCOL_2026 = "2026-07-28";
@@ -137,18 +138,24 @@ function clientCapabilities(
   return isRecord(capabilities) ? capabilities : undefined;
 }
 
-/**
- * A `tools/call` whose retry fields (`inputResponses`, `requestState`) are
- * moved into `_meta` under {@linkcode RETRY_META_KEYS}, where the SDK
- * passes them to the handler.
- */
-function retryLifted(params: Record<string, unknown>): Record<string, unknown> {
-  const { inputResponses, requestState, ...rest } = params;
+/** `_meta` without {@linkcode RETRY_META_KEYS}: no client sets those. */
+function ownMeta(params: Record<string, unknown>): Record<string, unknown> {
   const meta: Record<string, unknown> = isRecord(params._meta)
     ? { ...params._meta }
     : {};
   delete meta[RETRY_META_KEYS.inputResponses];
   delete meta[RETRY_META_KEYS.requestState];
+  return meta;
+}
+
+/**
+ * A 2026-07-28 `tools/call` whose retry fields (`inputResponses`,
+ * `requestState`) are moved into `_meta` under {@linkcode RETRY_META_KEYS},
+ * where the SDK passes them to the handler.
+ */
+function retryLifted(params: Record<string, unknown>): Record<string, unknown> {
+  const { inputResponses, requestState, ...rest } = params;
+  const meta = ownMeta(params);
   if (inputResponses !== undefined) {
     meta[RETRY_META_KEYS.inputResponses] = inputResponses;
   }
@@ -159,30 +166,19 @@ function retryLifted(params: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * What goes out instead of the SDK's result for a request: a task, or an
- * `input_required` result, which the SDK 1.x cannot pass itself. The tool
- * handler returns a placeholder and sets the answer here; the transport
- * takes it once.
+ * A 2025-era request as it came, unless its `_meta` sets our retry keys
+ * (that era has no retries): then without them.
  */
-export class ReplacedAnswers {
-  readonly #answers = new Map<RequestId, Record<string, unknown>>();
-
-  /** The answer to request `id` is `result`. */
-  replace(id: RequestId, result: Record<string, unknown>): void {
-    this.#answers.set(id, result);
+function withoutRetryKeys(message: JSONRPCMessage): JSONRPCMessage {
+  const params = "params" in message ? message.params : undefined;
+  const meta = isRecord(params) ? params._meta : undefined;
+  if (
+    !isRecord(params) || !isRecord(meta) ||
+    !Object.values(RETRY_META_KEYS).some((key) => key in meta)
+  ) {
+    return message;
   }
-
-  /** Whether request `id`'s answer is replaced. */
-  has(id: RequestId): boolean {
-    return this.#answers.has(id);
-  }
-
-  /** The replacement for request `id`, taken once. */
-  take(id: RequestId): Record<string, unknown> | undefined {
-    const answer = this.#answers.get(id);
-    this.#answers.delete(id);
-    return answer;
-  }
+  return { ...message, params: { ...params, _meta: ownMeta(params) } };
 }
 
 /** A result framed for 2026-07-28. */
@@ -274,7 +270,9 @@ export class Protocol2026Transport implements Transport {
     const revision = method === "server/discover"
       ? PROTOCOL_2026
       : claimedRevision(params);
-    if (revision === undefined) return this.onmessage?.(message, extra);
+    if (revision === undefined) {
+      return this.onmessage?.(withoutRetryKeys(message), extra);
+    }
     if (revision !== PROTOCOL_2026) {
       return this.#reply(id, {
         error: {

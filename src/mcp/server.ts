@@ -17,9 +17,9 @@ import {
   META_KEYS,
   Protocol2026Transport,
   PROTOCOL_2026,
-  ReplacedAnswers,
   TASKS_EXTENSION,
 } from "./protocol_2026.ts";
+import { ReplacedAnswers } from "./replaced_answers.ts";
 import { TaskBoard } from "./tasks.ts";
 import { runTurnTool } from "./turn_calls.ts";
 import { TurnService } from "../turns/service.ts";

@@ -194,11 +194,20 @@ askingTest(
       JSON.stringify(forged.result?.content),
       "requestState this server does not hold",
     );
-    await w.wire.modern("tools/call", call, {
-      ...modernMeta(),
+    const ownKeys = {
       "codex-persistent-mcp/requestState": asked.requestState,
       "codex-persistent-mcp/inputResponses": accept,
+    };
+    await w.wire.modern("tools/call", call, { ...modernMeta(), ...ownKeys });
+    // The same keys from a 2025-era request: a call of its own.
+    const older = await w.wire.request("tools/call", {
+      ...call,
+      _meta: ownKeys,
     });
+    assertEquals(
+      (older.result?.structuredContent as { reply: string }).reply,
+      "no one to ask",
+    );
     // The first question is still open: the human's decline is what counts.
     const answer = await retry(w, call, asked, {
       [key]: { action: "decline" },
