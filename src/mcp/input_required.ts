@@ -14,6 +14,7 @@
 import type { RequestId } from "@modelcontextprotocol/sdk/types";
 import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
+import { isRecord } from "../json.ts";
 import type { RunningTurn } from "../turns/running_turn.ts";
 import type { OpenQuestions } from "./open_questions.ts";
 import { RETRY_META_KEYS } from "./protocol_2026.ts";
@@ -66,14 +67,11 @@ export class InputRequiredCalls {
    * throws a `bad_input` CodexError.
    */
   resume(meta: unknown, toolName: string): HeldCall | undefined {
-    const fields = meta !== null && typeof meta === "object"
-      ? meta as Record<string, unknown>
-      : {};
+    const fields = isRecord(meta) ? meta : {};
     const requestState = fields[RETRY_META_KEYS.requestState];
     if (requestState === undefined) return undefined;
-    const call = typeof requestState === "string"
-      ? this.#held.get(requestState)
-      : undefined;
+    const state = typeof requestState === "string" ? requestState : "";
+    const call = this.#held.get(state);
     if (call === undefined || call.toolName !== toolName) {
       throw new CodexError(
         "bad_input",
@@ -85,7 +83,7 @@ export class InputRequiredCalls {
       );
     }
     // Each state is answered once; a further question gets a new one.
-    this.#held.delete(requestState as string);
+    this.#held.delete(state);
     call.questions.answer(fields[RETRY_META_KEYS.inputResponses]);
     return call;
   }
