@@ -143,26 +143,29 @@ async function follow(
     unsubscribe();
     progress.stop();
   }
-  return await collectResult(
-    deps.turns,
-    turn,
-    tool.name,
-    tool.replyField,
-    config.maxReplyBytes,
-  );
+  return await settledResult(deps, tool, turn);
 }
 
 /** Running, once Codex has named a new session; else the result. */
 async function handOff(
-  { turns, config }: TurnCallDeps,
+  deps: TurnCallDeps,
   tool: Parameters<RunTurnTool>[0],
   turn: RunningTurn,
 ): Promise<CallToolResult> {
   const sessionId = await turn.named;
   if (turn.outcome === undefined && sessionId !== undefined) {
-    return stillRunning(turns, turn, sessionId);
+    return stillRunning(deps.turns, turn, sessionId);
   }
-  return await collectResult(
+  return await settledResult(deps, tool, turn);
+}
+
+/** The settled turn's result, collected by this call. */
+function settledResult(
+  { turns, config }: TurnCallDeps,
+  tool: Parameters<RunTurnTool>[0],
+  turn: RunningTurn,
+): Promise<CallToolResult> {
+  return collectResult(
     turns,
     turn,
     tool.name,
