@@ -48,6 +48,9 @@ import {
   waitTool,
 } from "./wait_tools.ts";
 
+/** Who the server says it is, in `initialize` and in `server/discover`. */
+const SERVER_INFO = { name: "codex-persistent-mcp", version: VERSION };
+
 /** The MCP server and the turns it runs. */
 export interface CodexMcpServer {
   /** The MCP server: connect it to a transport to serve. */
@@ -89,7 +92,7 @@ export function createServer(
   options: CreateServerOptions = {},
 ): CodexMcpServer {
   const mcp = new McpServer(
-    { name: "codex-persistent-mcp", version: VERSION },
+    SERVER_INFO,
     { capabilities: { logging: {} } },
   );
   // Logs go through MCP (`notifications/message`), never to stdout.
@@ -202,10 +205,7 @@ export function createServer(
               extensions: { [TASKS_EXTENSION]: {} },
             },
             _meta: {
-              [META_KEYS.serverInfo]: {
-                name: "codex-persistent-mcp",
-                version: VERSION,
-              },
+              [META_KEYS.serverInfo]: SERVER_INFO,
             },
           }),
           answer: (method, params) => tasks.answer(method, params),
