@@ -66,6 +66,8 @@ export function humanAsker(channel: HumanChannel): AskHuman | undefined {
           requestedSchema: question
             .requestedSchema as ElicitRequestFormParams["requestedSchema"],
         },
+        // The bound itself is boundedAsker's (it aborts `signal`); this only
+        // lifts the SDK's own 60 s request default up to it.
         { signal, timeout: timeoutMs },
       ),
     );
