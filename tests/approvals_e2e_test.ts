@@ -54,57 +54,71 @@ for (const target of APP_SERVER) {
   }
 }
 
+/** What an `input_required` answer carries, as the tests read it. */
+interface InputRequiredWire {
+  resultType: string;
+  inputRequests?: Record<string, { params: { message: string } }>;
+  requestState?: string;
+  structuredContent?: { session_id: string; reply: string };
+  isError?: boolean;
+}
+
 for (const target of APP_SERVER) {
   for (const answer of ["accept", "decline"] as const) {
     fixtureTest(
       `${target.label} a 2026-07-28 call that is no task: Codex's approval comes back as input_required, and the retry's ${answer} decides whether the command ran`,
       E2E,
-      () => startHarness(target, ASK),
+      () => wiredHarness(target),
       async (h) => {
-        const wire = await WireClient.overStdio(
-          DENO_SERVER_COMMAND,
-          h.env,
-          60_000,
-        );
-        try {
-          const marker = `${homeOf(h)}/retried-${answer}`;
-          const call = {
-            name: "codex_chat",
-            arguments: {
-              cwd: h.project,
-              prompt: `${shell(`touch ${marker}`)} FAKE_ESCALATE`,
-            },
-          };
-          const asked = (await wire.modern("tools/call", call)).result as {
-            resultType: string;
-            inputRequests: Record<string, { params: { message: string } }>;
-            requestState: string;
-          };
-          assertEquals(asked.resultType, "input_required");
-          const [key, request] = Object.entries(asked.inputRequests)[0];
-          assertStringIncludes(request.params.message, `touch ${marker}`);
-          assert(!exists(marker), "the command ran before the answer");
-          const done = await wire.modern("tools/call", {
-            ...call,
-            inputResponses: {
-              [key]: answer === "accept"
-                ? { action: "accept", content: { approve: true } }
-                : { action: "decline" },
-            },
-            requestState: asked.requestState,
-          });
-          assertEquals(done.result?.resultType, "complete");
-          const { reply } = done.result?.structuredContent as {
-            reply: string;
-          };
-          assertEquals(exists(marker), answer === "accept");
-          assert(reply.startsWith("ECHO shell output"), reply);
-        } finally {
-          await wire.close();
-        }
+        const { wire } = h;
+        const marker = `${homeOf(h)}/retried-${answer}`;
+        const call = {
+          name: "codex_chat",
+          arguments: {
+            cwd: h.project,
+            prompt: `${shell(`touch ${marker}`)} FAKE_ESCALATE`,
+          },
+        };
+        const asked = (await wire.modern("tools/call", call))
+          .result as unknown as InputRequiredWire;
+        assertEquals(asked.resultType, "input_required");
+        const [key, request] = Object.entries(asked.inputRequests ?? {})[0];
+        assertStringIncludes(request.params.message, `touch ${marker}`);
+        assert(!exists(marker), "the command ran before the answer");
+        const done = await wire.modern("tools/call", {
+          ...call,
+          inputResponses: {
+            [key]: answer === "accept"
+              ? { action: "accept", content: { approve: true } }
+              : { action: "decline" },
+          },
+          requestState: asked.requestState,
+        });
+        assertEquals(done.result?.resultType, "complete");
+        const { reply } = done.result?.structuredContent as {
+          reply: string;
+        };
+        assertEquals(exists(marker), answer === "accept");
+        assert(reply.startsWith("ECHO shell output"), reply);
       },
     );
   }
+}
+
+/** A harness with approvals on and a raw 2026-07-28 client over stdio. */
+async function wiredHarness(
+  target: Target,
+): Promise<Harness & { wire: WireClient }> {
+  const h = await startHarness(target, ASK);
+  const wire = await WireClient.overStdio(DENO_SERVER_COMMAND, h.env, 60_000);
+  return {
+    ...h,
+    wire,
+    async close() {
+      await wire.close();
+      await h.close();
+    },
+  };
 }
 
 /** A harness whose client takes forms, recording what it is asked. */
@@ -178,6 +192,101 @@ for (const target of TARGETS) {
           "CODEX_PERSISTENT_MCP_APPROVALS=ask needs the app-server backend",
         );
       }
+    },
+  );
+}
+
+for (const target of TARGETS) {
+  fixtureTest(
+    `${target.label} as an attacker over 2026-07-28: ${
+      target.backend === "exec"
+        ? "with exec, approvals=ask asks nothing and the command stays in the sandbox"
+        : "retry fields as tool input and forged states run nothing, the human's accept covers one command, and the next call on the session asks again"
+    }`,
+    E2E,
+    () => wiredHarness(target),
+    async (h) => {
+      const { wire } = h;
+      const escalating = (marker: string, more: Record<string, unknown>) => ({
+        name: "codex_chat",
+        arguments: {
+          prompt: `${shell(`touch ${marker}`)} FAKE_ESCALATE`,
+          ...more,
+        },
+      });
+      const call = async (params: Record<string, unknown>) =>
+        (await wire.modern("tools/call", params))
+          .result as unknown as InputRequiredWire;
+      const markers = {
+        asked: `${homeOf(h)}/attack-asked`,
+        asInput: `${homeOf(h)}/attack-as-input`,
+        next: `${homeOf(h)}/attack-next-call`,
+      };
+      const first = escalating(markers.asked, { cwd: h.project });
+      const asked = await call(first);
+      if (target.backend === "exec") {
+        // exec cannot ask: the command stays in the sandbox, unasked.
+        assertEquals(asked.resultType, "complete");
+        assertEquals(asked.inputRequests, undefined);
+        assert(!exists(markers.asked), "exec ran a command outside");
+        return;
+      }
+      assertEquals(asked.resultType, "input_required");
+      const [key] = Object.keys(asked.inputRequests ?? {});
+      const accept = {
+        [key]: { action: "accept", content: { approve: true } },
+      };
+      // What the calling AI controls is the tool input: a call of its own.
+      const asInput = await call(
+        escalating(markers.asInput, {
+          cwd: h.project,
+          requestState: asked.requestState,
+          inputResponses: accept,
+        }),
+      );
+      assertEquals(asInput.resultType, "input_required");
+      assert(asInput.requestState !== asked.requestState);
+      const forged = await call({
+        ...first,
+        requestState: crypto.randomUUID(),
+        inputResponses: accept,
+      });
+      assertEquals(forged.isError, true);
+      assert(!exists(markers.asked), "ran before the human answered");
+      assert(!exists(markers.asInput), "tool input approved a command");
+      // The human's own answers: decline the second, accept the first.
+      const [otherKey] = Object.keys(asInput.inputRequests ?? {});
+      const declined = await call({
+        ...escalating(markers.asInput, { cwd: h.project }),
+        requestState: asInput.requestState,
+        inputResponses: { [otherKey]: { action: "decline" } },
+      });
+      assertEquals(declined.resultType, "complete");
+      const done = await call({
+        ...first,
+        requestState: asked.requestState,
+        inputResponses: accept,
+      });
+      assertEquals(done.resultType, "complete");
+      assert(exists(markers.asked), "the accepted command did not run");
+      assert(!exists(markers.asInput), "a declined command ran");
+      // The approval covered one command: the next call asks again.
+      const sessionId = done.structuredContent!.session_id;
+      const next = escalating(markers.next, { session_id: sessionId });
+      const again = await call(next);
+      assertEquals(again.resultType, "input_required");
+      const [nextKey] = Object.keys(again.inputRequests ?? {});
+      const nextDone = await call({
+        ...next,
+        requestState: again.requestState,
+        inputResponses: { [nextKey]: { action: "decline" } },
+      });
+      assertEquals(nextDone.resultType, "complete");
+      assertStringIncludes(nextDone.structuredContent!.reply, "ECHO");
+      assert(
+        !exists(markers.next),
+        "the first approval let a later command run",
+      );
     },
   );
 }
