@@ -105,6 +105,48 @@ for (const target of APP_SERVER) {
   }
 }
 
+for (const target of APP_SERVER) {
+  for (const answer of ["accept", "decline"] as const) {
+    fixtureTest(
+      `${target.label} in a task, Codex's approval is an input request, and the human's ${answer} in tasks/update decides whether the command ran`,
+      E2E,
+      () => wiredHarness(target),
+      async (h) => {
+        const { wire } = h;
+        const marker = `${homeOf(h)}/task-${answer}`;
+        const task = await wire.callAsTask("codex_chat", {
+          cwd: h.project,
+          prompt: `${shell(`touch ${marker}`)} FAKE_ESCALATE`,
+        });
+        const asking = await wire.pollTask(
+          task.taskId,
+          (t) => t.status === "input_required",
+          30_000,
+        );
+        const [key, request] = Object.entries(asking.inputRequests ?? {})[0];
+        assertStringIncludes(request.params.message, `touch ${marker}`);
+        assert(!exists(marker), "the command ran before the answer");
+        await wire.modern("tasks/update", {
+          taskId: task.taskId,
+          inputResponses: {
+            [key]: answer === "accept"
+              ? { action: "accept", content: { approve: true } }
+              : { action: "decline" },
+          },
+        });
+        const done = await wire.pollTask(
+          task.taskId,
+          (t) => t.status === "completed",
+          30_000,
+        );
+        assertEquals(exists(marker), answer === "accept");
+        const { reply } = done.result?.structuredContent as { reply: string };
+        assert(reply.startsWith("ECHO shell output"), reply);
+      },
+    );
+  }
+}
+
 /** A harness with approvals on and a raw 2026-07-28 client over stdio. */
 async function wiredHarness(
   target: Target,
