@@ -288,10 +288,13 @@ export class Protocol2026Transport implements Transport {
         result: framed(method, this.#handlers.discover()),
       });
     }
-    const answer = this.#handlers.answer(
-      method,
-      isRecord(params) ? params : {},
-    );
+    // A handler that throws at once fails this request, never the server.
+    let answer: Promise<Record<string, unknown>> | undefined;
+    try {
+      answer = this.#handlers.answer(method, isRecord(params) ? params : {});
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
     if (answer === undefined) {
       this.#modern.set(id, method);
       return this.onmessage?.(

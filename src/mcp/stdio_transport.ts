@@ -109,7 +109,14 @@ export class LineStdioTransport implements Transport {
       end = chunk.indexOf(NEWLINE, start)
     ) {
       this.#collect(chunk.subarray(start, end));
-      this.#endLine();
+      // Whatever one line does, the listener (and so the server) goes on.
+      try {
+        this.#endLine();
+      } catch (error) {
+        this.onerror?.(
+          error instanceof Error ? error : new Error(String(error)),
+        );
+      }
       start = end + 1;
     }
     this.#collect(chunk.subarray(start));
@@ -167,10 +174,11 @@ export class LineStdioTransport implements Transport {
       size.toLocaleString("en-US")
     } bytes; at most ${this.#maxBytes.toLocaleString("en-US")}).`;
     this.onerror?.(new Error(message));
-    if (id === undefined) return;
+    const requestId = parsedId(id);
+    if (requestId === undefined) return;
     this.send({
       jsonrpc: "2.0",
-      id: JSON.parse(id),
+      id: requestId,
       error: {
         code: -32600,
         message:
@@ -193,6 +201,17 @@ function requestIdOf(head: string, tail: string): string | undefined {
     tail.match(
       new RegExp(`${ID}\\s*(?:,\\s*"jsonrpc"\\s*:\\s*"2\\.0"\\s*)?}\\s*$`),
     )?.[1];
+}
+
+/** A scraped id as JSON-RPC reads it; undefined when it is not valid JSON. */
+function parsedId(text: string | undefined): string | number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const id: unknown = JSON.parse(text);
+    return typeof id === "string" || typeof id === "number" ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function joinBytes(pieces: Uint8Array[]): Uint8Array {
