@@ -6,6 +6,7 @@
 
 import process from "node:process";
 import { loadConfig } from "./config.ts";
+import { checkRoots } from "./turns/workspace_roots.ts";
 import { serveStdio } from "./mcp/server.ts";
 import { settingsHelp } from "./settings.ts";
 import { VERSION } from "./version.ts";
@@ -49,6 +50,7 @@ export async function main(args: string[]): Promise<number> {
   let config;
   try {
     config = loadConfig(process.env);
+    await checkRoots(config.roots);
   } catch (error) {
     console.error(`codex-persistent-mcp: ${(error as Error).message}`);
     return 2;

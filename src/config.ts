@@ -4,6 +4,7 @@
  * @module
  */
 
+import { posix } from "node:path";
 import process from "node:process";
 import { SANDBOX_MODES, type SandboxMode } from "./codex/turn_options.ts";
 import { codexHomeFrom } from "./store/rollout_files.ts";
@@ -259,20 +260,20 @@ export function loadConfig(
 /** `CODEX_PERSISTENT_MCP_ROOTS`, checked: absolute paths, never `/`. */
 function rootsFrom(raw: string | undefined, startDir: string): string[] {
   if (!raw?.trim()) return startDir === "/" ? [] : [startDir];
-  const roots = raw.split(":").map((root) => root.trim()).filter(Boolean)
-    .map((root) => root.length > 1 ? root.replace(/\/+$/, "") : root);
-  for (const root of roots) {
-    if (!root.startsWith("/") || root === "/") {
+  const given = raw.split(":").map((root) => root.trim()).filter(Boolean);
+  for (const root of given) {
+    // `/.`, `/tmp/..` and the like are `/` too (links: `realRoots`).
+    if (!root.startsWith("/") || posix.resolve(root) === "/") {
       throw new Error(
         `CODEX_PERSISTENT_MCP_ROOTS=${raw} is not valid: ${
-          root === "/"
-            ? "/ would let Codex work anywhere"
+          root.startsWith("/")
+            ? `${root} is / and would let Codex work anywhere`
             : `${root} is not an absolute path`
         }; give the absolute paths of the directories Codex may work in, separated by ':'.`,
       );
     }
   }
-  return roots;
+  return given.map((root) => posix.resolve(root));
 }
 
 /** A short stable hash (FNV-1a, 32 bits) for file names. */

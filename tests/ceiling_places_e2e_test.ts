@@ -139,7 +139,7 @@ e2eTests(
 );
 
 e2eTests(
-  "the session tools show only sessions inside the roots; one made elsewhere cannot be read, waited on or resumed",
+  "the session tools show only sessions inside the roots; one made elsewhere cannot be read, waited on, resumed (whatever cwd the call gives) or forked, and Codex never runs for it",
   async (h) => {
     const mine = await h.newSession("inside the roots");
     const elsewhere = await Deno.makeTempDir({ prefix: "elsewhere-" });
@@ -163,14 +163,37 @@ e2eTests(
           ["codex_session_read", { session_id: foreign }],
           ["codex_wait", { session_id: foreign, wait_ms: 0 }],
           ["codex_chat", { session_id: foreign, prompt: "continue it" }],
+          // An explicit cwd inside the roots does not make it ours.
+          ["codex_chat", {
+            session_id: foreign,
+            cwd: h.project,
+            prompt: "continue it here",
+          }],
+          ["codex_fork", { session_id: foreign, prompt: "fork it" }],
+          ["codex_fork", {
+            session_id: foreign,
+            cwd: h.project,
+            prompt: "fork it here",
+          }],
+          ["codex_review", {
+            session_id: foreign,
+            cwd: h.project,
+            target: "uncommitted",
+          }],
         ] as const
       ) {
+        const requests = h.fake.requests.length;
         await h.toolError(
           tool,
           args,
           "failed (not_allowed)",
           foreign,
           elsewhere,
+        );
+        assertEquals(
+          h.fake.requests.length,
+          requests,
+          `Codex ran for ${tool} on a foreign session`,
         );
       }
     } finally {

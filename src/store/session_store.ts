@@ -11,7 +11,7 @@ import { unknownSession } from "../errors.ts";
 import { pathInfo } from "../runtime/fs.ts";
 import {
   insideRoots,
-  realPaths,
+  realRoots,
   requireSessionInRoots,
 } from "../turns/workspace_roots.ts";
 import {
@@ -71,7 +71,7 @@ export class SessionStore {
 
   /** One page of the sessions inside the roots, newest activity first. */
   async list(options: Omit<ListOptions, "within">): Promise<SessionListing> {
-    const roots = await realPaths(this.#roots);
+    const roots = await realRoots(this.#roots);
     return await this.#index.list({
       ...options,
       within: (cwd) => insideRoots(cwd, roots),

@@ -9,7 +9,11 @@
 import { findRolloutFile, readSessionMeta } from "../store/rollout_files.ts";
 import { CodexError, unknownSession } from "../errors.ts";
 import { pathInfo } from "../runtime/fs.ts";
-import { boundedDirectory, type WorkspaceBounds } from "./workspace_roots.ts";
+import {
+  boundedDirectory,
+  requireSessionInRoots,
+  type WorkspaceBounds,
+} from "./workspace_roots.ts";
 
 /** The directory a turn runs in, and the resumed session's rollout file. */
 export interface SessionPlace {
@@ -58,13 +62,16 @@ export async function resolveSessionPlace(
       "Check the id (it is returned by every call), or omit session_id to start a new session. If the session was made with another Codex home, set CODEX_HOME for this server.",
     );
   }
+  const recorded = (await readSessionMeta(rolloutPath))?.cwd;
+  // Whatever cwd the call gives: a session recorded elsewhere is not this
+  // server's to continue, or to hand its conversation to the caller.
+  await requireSessionInRoots(recorded, bounds.roots, sessionId);
   if (cwd !== undefined) {
     return {
       cwd: await checkDirectory(cwd, bounds, { sessionId }),
       rolloutPath,
     };
   }
-  const recorded = (await readSessionMeta(rolloutPath))?.cwd;
   if (recorded === undefined) {
     throw new CodexError(
       "bad_input",

@@ -59,6 +59,34 @@ export async function realPaths(paths: readonly string[]): Promise<string[]> {
 }
 
 /**
+ * The roots' real paths. A root that is really `/` (a link to it) would let
+ * Codex work anywhere: `checkRoots` refuses it at start-up, and should the
+ * link change later it bounds nothing here.
+ */
+export async function realRoots(roots: readonly string[]): Promise<string[]> {
+  return (await realPaths(roots)).filter((root) => root !== "/");
+}
+
+/**
+ * Refuses, at start-up, roots whose real path is `/` (a link to it); the
+ * error names the setting.
+ *
+ * @example
+ * ```ts ignore
+ * await checkRoots(["/home/me/to-root"]); // throws: really /
+ * ```
+ */
+export async function checkRoots(roots: readonly string[]): Promise<void> {
+  for (const root of roots) {
+    if (await realPath(root) === "/") {
+      throw new Error(
+        `CODEX_PERSISTENT_MCP_ROOTS is not valid: ${root} is really / and would let Codex work anywhere; give the directories Codex may work in.`,
+      );
+    }
+  }
+}
+
+/**
  * Checks an existing directory's real path against the bounds and returns
  * it; throws `not_allowed` naming the setting.
  *
@@ -76,7 +104,7 @@ export async function boundedDirectory(
   const real = await realPath(path) ?? path;
   const [codexHome = bounds.codexHome] = await realPaths([bounds.codexHome]);
   const [home] = await realPaths(bounds.home ? [bounds.home] : []);
-  const roots = await realPaths(bounds.roots);
+  const roots = await realRoots(bounds.roots);
   const refuse = (problem: string, hint: string): never => {
     throw new CodexError(
       "not_allowed",
@@ -133,7 +161,7 @@ export async function requireSessionInRoots(
   roots: readonly string[],
   sessionId: string,
 ): Promise<void> {
-  if (insideRoots(cwd, await realPaths(roots))) return;
+  if (insideRoots(cwd, await realRoots(roots))) return;
   throw new CodexError(
     "not_allowed",
     `Session ${sessionId} works in ${
@@ -141,7 +169,7 @@ export async function requireSessionInRoots(
     }, outside the directories this server may work in (CODEX_PERSISTENT_MCP_ROOTS).`,
     {
       sessionId,
-      hint: `This server only shows sessions inside ${
+      hint: `This server only shows and continues sessions inside ${
         describeRoots(roots)
       }. Open it by hand with codex resume ${sessionId}.`,
     },
