@@ -24,6 +24,7 @@ import {
 } from "../codex/user_config.ts";
 import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
+import type { PlaceClaim } from "./place_leases.ts";
 import { isWithin, realPaths } from "./workspace_roots.ts";
 
 export type { CodexPolicy };
@@ -205,4 +206,32 @@ function configOverrides(
     ]);
   }
   return overrides;
+}
+
+/**
+ * The place a turn under `policy` claims while it runs: its `cwd` (a real
+ * path) and, unless it is read-only, the real directories its sandbox lets
+ * it write in. (`danger-full-access` can write anywhere: with that ceiling
+ * nothing is bounded, and it claims what `workspace-write` would.)
+ *
+ * @example
+ * ```ts ignore
+ * await placeClaim("/repo", policy, "/var/tmp/me");
+ * // { cwd: "/repo", writable: ["/repo", "/tmp", "/var/tmp/me"] }
+ * ```
+ */
+export async function placeClaim(
+  cwd: string,
+  policy: CodexPolicy,
+  tmpdir: string | undefined,
+): Promise<PlaceClaim> {
+  if (policy.sandbox === "read-only") return { cwd, writable: [] };
+  const { excludeSlashTmp, excludeTmpdirEnvVar, writableRoots } =
+    policy.workspaceWrite;
+  const beyond = await realPaths([
+    ...(excludeSlashTmp ? [] : ["/tmp"]),
+    ...(excludeTmpdirEnvVar || tmpdir === undefined ? [] : [tmpdir]),
+    ...writableRoots,
+  ]);
+  return { cwd, writable: [cwd, ...beyond] };
 }

@@ -12,6 +12,7 @@
 import type { AskHuman } from "../codex/approvals.ts";
 import type { TurnBackend } from "../codex/backend.ts";
 import type {
+  CodexPolicy,
   ReasoningEffort,
   ReviewTarget,
   SandboxMode,
@@ -19,7 +20,7 @@ import type {
 import { turnIntent } from "../codex/session_intent.ts";
 import type { TurnRequest } from "../codex/turn_request.ts";
 import { describeEvent } from "../codex/turn.ts";
-import type { TurnResult } from "../codex/verdict.ts";
+import { throwIfCancelled, type TurnResult } from "../codex/verdict.ts";
 import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
 import { Limiter } from "../limiter.ts";
@@ -32,11 +33,12 @@ import {
 } from "./call_checks.ts";
 import { codexBackend } from "./codex_backend.ts";
 import { boundedAsker } from "./human_bound.ts";
-import { policyBounds, resolvePolicy } from "./codex_policy.ts";
+import { placeClaim, policyBounds, resolvePolicy } from "./codex_policy.ts";
+import { PlaceLeases } from "./place_leases.ts";
 import { withParsedReply } from "./parsed_reply.ts";
 import { RunningTurn } from "./running_turn.ts";
-import { resolveSessionPlace } from "./session_cwd.ts";
-import { workspaceBounds } from "./workspace_roots.ts";
+import { resolveSessionPlace, type SessionPlace } from "./session_cwd.ts";
+import { type WorkspaceBounds, workspaceBounds } from "./workspace_roots.ts";
 
 /** One call for a turn, as the tools hand it over. */
 export interface TurnCall {
@@ -106,6 +108,7 @@ export class TurnService {
   readonly #backend: TurnBackend;
   readonly #sessions = new SessionQueue();
   readonly #limiter: Limiter;
+  readonly #leases = new PlaceLeases();
   /**
    * Every turn accepted and not yet collected, in arrival order: queued,
    * running, and settled ones whose result no caller has had yet (kept for
@@ -254,10 +257,51 @@ export class TurnService {
       call.sessionId,
     );
     await checkImages(call.images, call.sessionId);
-    const place = await resolveSessionPlace(
-      workspaceBounds(this.#config),
-      call,
-    );
+    const bounds = workspaceBounds(this.#config);
+    const place = await resolveSessionPlace(bounds, call);
+    const release = await this.#leases.acquire(
+      await placeClaim(place.cwd, policy, this.#config.tmpdir),
+      {
+        signal: turn.signal,
+        onWait: (blocker) =>
+          turn.report(
+            `Waiting: a running turn can write in ${
+              blocker.writable.join(", ")
+            }, above ${place.cwd}`,
+          ),
+      },
+    ).catch((reason) => {
+      throwIfCancelled(turn.signal, call.sessionId);
+      throw reason;
+    });
+    try {
+      return await this.#runLeased(turn, call, policy, place, bounds, started);
+    } finally {
+      release();
+    }
+  }
+
+  /** The turn, once it holds the lease on its place. */
+  async #runLeased(
+    turn: RunningTurn,
+    call: TurnCall,
+    policy: CodexPolicy,
+    place: SessionPlace,
+    bounds: WorkspaceBounds,
+    started: number,
+  ): Promise<TurnResult> {
+    // Checked again: nothing that could have swapped it runs now.
+    const again = await resolveSessionPlace(bounds, call);
+    if (again.cwd !== place.cwd) {
+      throw new CodexError(
+        "not_allowed",
+        `cwd ${place.cwd} changed while this call waited for a turn that could write above it (it now leads to ${again.cwd}).`,
+        {
+          sessionId: call.sessionId,
+          hint: "Nothing ran. Check the directory, then call again.",
+        },
+      );
+    }
     // Decided here, once: every backend reads it.
     const intent = turnIntent(call, place.rolloutPath);
     checkSupported(intent, await this.#backend.capabilities());

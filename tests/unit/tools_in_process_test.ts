@@ -226,7 +226,8 @@ inProcessTest(
       (sessions as { running: boolean; turn_id?: string }[])[0].running,
       true,
     );
-    assertEquals(s.backend.requests.length, 2);
+    // The first reaches Codex (and waits at its gate); the others queue.
+    assert(await eventually(() => s.backend.requests.length === 2, 2_000));
     await s.answer("codex_cancel", { session_id, turn_id: first.turn_id });
     const replies = await Promise.all(queued);
     assertEquals(replies.map((r) => r.reply), ["ECHO: second", "ECHO: third"]);
