@@ -180,15 +180,21 @@ function configOverrides(
   bounds: PolicyBounds,
   workspace: WorkspaceWriteSettings,
 ): ConfigOverride[] {
-  const overrides: ConfigOverride[] = [[
-    "sandbox_workspace_write",
-    {
-      writable_roots: workspace.writableRoots,
-      network_access: workspace.networkAccess,
-      exclude_tmpdir_env_var: workspace.excludeTmpdirEnvVar,
-      exclude_slash_tmp: workspace.excludeSlashTmp,
-    },
-  ]];
+  const overrides: ConfigOverride[] = [
+    // Codex 0.77.0 snapshots the repository before a turn with its own git
+    // commands, outside the sandbox: a repository's config (core.fsmonitor,
+    // filters, hooks) that an earlier turn planted would run there.
+    ["features.undo", false],
+    [
+      "sandbox_workspace_write",
+      {
+        writable_roots: workspace.writableRoots,
+        network_access: workspace.networkAccess,
+        exclude_tmpdir_env_var: workspace.excludeTmpdirEnvVar,
+        exclude_slash_tmp: workspace.excludeSlashTmp,
+      },
+    ],
+  ];
   const hidden = [
     ...new Set([...user.shellEnvironmentExclude, ...bounds.hiddenEnv]),
   ];

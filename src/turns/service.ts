@@ -36,6 +36,7 @@ import { boundedAsker } from "./human_bound.ts";
 import { placeClaim, policyBounds, resolvePolicy } from "./codex_policy.ts";
 import { PlaceLeases } from "./place_leases.ts";
 import { withParsedReply } from "./parsed_reply.ts";
+import { checkRepository } from "./repository_commands.ts";
 import { RunningTurn } from "./running_turn.ts";
 import { resolveSessionPlace, type SessionPlace } from "./session_cwd.ts";
 import { type WorkspaceBounds, workspaceBounds } from "./workspace_roots.ts";
@@ -305,6 +306,7 @@ export class TurnService {
     // Decided here, once: every backend reads it.
     const intent = turnIntent(call, place.rolloutPath);
     checkSupported(intent, await this.#backend.capabilities());
+    await checkRepository(place.cwd, call.sessionId);
     if (this.#limiter.full) {
       turn.report(
         `Queued: ${this.#limiter.running} Codex processes already running (CODEX_PERSISTENT_MCP_MAX_CONCURRENT=${this.#config.maxConcurrent})`,

@@ -104,7 +104,7 @@ Deno.test("the policy is the lower of the call (or the user's default) and the c
     BOUNDS,
     PLACES,
   );
-  assertEquals(trusted.configOverrides.slice(1), [
+  assertEquals(trusted.configOverrides.slice(2), [
     ["shell_environment_policy.exclude", ["DB_PASSWORD"]],
     ["projects", { "/repo": { trust_level: "untrusted" } }],
   ]);
