@@ -67,18 +67,41 @@ const APPROVE_FORM: FormSchema = {
 };
 
 /**
- * `text` on one line: a command or reason with line breaks (which the
- * calling AI can steer) cannot forge the form's "Where:" or "Why:" lines.
+ * Characters that hide or reorder what a form shows: C0 and C1 controls,
+ * line and paragraph separators, bidi controls, zero-width and other
+ * invisible characters, and tag characters.
  */
-function oneLine(text: string): string {
-  return text.replace(
-    // deno-lint-ignore no-control-regex
-    /[\u0000-\u001f\u007f\u2028\u2029]/g,
-    (char) =>
-      char === "\n"
-        ? "\\n"
-        : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+const HIDDEN =
+  // deno-lint-ignore no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g;
+
+/**
+ * `text` on one line and as it is: a command or reason (which the calling
+ * AI can steer) cannot forge the form's "Where:" or "Why:" lines, nor show
+ * one thing while meaning another. Each hidden character is written as
+ * its `\uXXXX` escape; `escaped` counts them.
+ */
+function shown(text: string, escaped: { count: number }): string {
+  return text.replace(HIDDEN, (char) => {
+    escaped.count++;
+    return char === "\n"
+      ? "\\n"
+      : char.split("").map((unit) =>
+        `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`
+      ).join("");
+  });
+}
+
+/** The form's message: its lines, and a mark when anything was escaped. */
+function formMessage(lines: string[], escaped: { count: number }): string {
+  return [
+    ...lines,
+    ...(escaped.count === 0 ? [] : [
+      `(${escaped.count} control, direction or invisible character${
+        escaped.count === 1 ? " is" : "s are"
+      } shown escaped as \\uXXXX.)`,
+    ]),
+  ].join("\n");
 }
 
 /**
@@ -102,6 +125,8 @@ export function approvalQuestion(
   context: ApprovalContext,
 ): ApprovalQuestion | undefined {
   if (!isRecord(params)) return undefined;
+  const escaped = { count: 0 };
+  const oneLine = (text: string): string => shown(text, escaped);
   const reason = stringOrUndefined(params.reason);
   const why = reason === undefined ? [] : [`Why: ${oneLine(reason)}`];
   const cwd = oneLine(stringOrUndefined(params.cwd) ?? context.cwd);
@@ -115,12 +140,12 @@ export function approvalQuestion(
           "(Codex did not say which command)";
       return {
         kind: "command",
-        message: [
+        message: formMessage([
           "Codex asks to run a command outside its sandbox:",
           `Command: ${oneLine(command)}`,
           `Where: ${cwd}`,
           ...why,
-        ].join("\n"),
+        ], escaped),
         requestedSchema: APPROVE_FORM,
       };
     }
@@ -132,24 +157,24 @@ export function approvalQuestion(
       const root = stringOrUndefined(params.grantRoot);
       return {
         kind: "file_change",
-        message: [
+        message: formMessage([
           "Codex asks to change files outside its sandbox:",
           `Files: ${oneLine(files)}`,
           `Where: ${root === undefined ? cwd : oneLine(root)}`,
           ...why,
-        ].join("\n"),
+        ], escaped),
         requestedSchema: APPROVE_FORM,
       };
     }
     case "item/permissions/requestApproval":
       return {
         kind: "permissions",
-        message: [
+        message: formMessage([
           "Codex asks for more permissions for this turn:",
-          `Permissions: ${JSON.stringify(params.permissions ?? {})}`,
+          `Permissions: ${oneLine(JSON.stringify(params.permissions ?? {}))}`,
           `Where: ${cwd}`,
           ...why,
-        ].join("\n"),
+        ], escaped),
         requestedSchema: APPROVE_FORM,
       };
     case "mcpServer/elicitation/request": {
@@ -157,9 +182,11 @@ export function approvalQuestion(
       if (params.mode !== "form" || !isRecord(schema)) return undefined;
       return {
         kind: "mcp_elicitation",
-        message: `Codex's MCP server ${
-          stringOrUndefined(params.serverName) ?? "(unnamed)"
-        } asks: ${oneLine(stringOrUndefined(params.message) ?? "")}`,
+        message: formMessage([
+          `Codex's MCP server ${
+            oneLine(stringOrUndefined(params.serverName) ?? "(unnamed)")
+          } asks: ${oneLine(stringOrUndefined(params.message) ?? "")}`,
+        ], escaped),
         requestedSchema: {
           type: "object",
           properties: isRecord(schema.properties)

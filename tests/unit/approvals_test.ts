@@ -5,7 +5,11 @@ import {
   codexAnswer,
   humanAnswerOf,
 } from "../../src/codex/approvals.ts";
-import { assertEquals, assertStringIncludes } from "../support/assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertStringIncludes,
+} from "../support/assert.ts";
 
 const CONTEXT = {
   items: new Map([["c9", "rm -rf build"]]),
@@ -47,7 +51,50 @@ Deno.test("a command or reason with line breaks cannot forge the form's other li
     "Command: rm -rf ~\\nWhere: /repo/scratch",
     "Where: /home/me",
     "Why: tidy up\\u000dWhy: you asked for it",
+    "(2 control, direction or invisible characters are shown escaped as \\uXXXX.)",
   ]);
+});
+
+Deno.test("bidi, C1 and zero-width characters in what the AI steers are shown escaped, and the form says so", () => {
+  const hidden = [
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u0085",
+    "\u009b",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\u2060",
+    "\u{e0041}",
+  ];
+  const asked = approvalQuestion("item/commandExecution/requestApproval", {
+    command: `rm -rf ~ ${hidden.join("")}#ls`,
+    cwd: "/home/me",
+    reason: "fine\u202e",
+  }, CONTEXT)!;
+  for (const char of hidden) {
+    assert(
+      !asked.message.includes(char),
+      `U+${char.codePointAt(0)!.toString(16)} reached the form`,
+    );
+  }
+  const [, command, , why, mark] = asked.message.split("\n");
+  assertEquals(
+    command,
+    "Command: rm -rf ~ \\u202e\\u2066\\u2067\\u2068\\u2069\\u0085\\u009b\\u200b\\u200d\\ufeff\\u2060\\udb40\\udc41#ls",
+  );
+  assertEquals(why, "Why: fine\\u202e");
+  assertStringIncludes(mark, "13 control, direction or invisible characters");
+  // Plain text (accents, CJK, emoji) is shown as it is, with no mark.
+  const plain = approvalQuestion("item/commandExecution/requestApproval", {
+    command: "echo café 日本 🎉",
+    cwd: "/home/me",
+  }, CONTEXT)!;
+  assertStringIncludes(plain.message, "Command: echo café 日本 🎉");
+  assert(!plain.message.includes("escaped"));
 });
 
 Deno.test("file changes, permissions and MCP elicitations become questions; other requests do not", () => {
