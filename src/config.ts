@@ -65,9 +65,12 @@ export interface Config {
   /** `$TMPDIR` as Codex inherits it. */
   tmpdir?: string;
   /**
-   * Variables of the server's environment kept out of Codex's shell: names
-   * holding KEY, SECRET, TOKEN, PASSWORD, PASSWD, CREDENTIAL or PRIVATE,
-   * less `CODEX_PERSISTENT_MCP_SHELL_ENV_ALLOW` (a comma-separated list).
+   * Variables of the server's environment kept out of Codex's shell (and,
+   * unless Codex reads them itself, out of Codex's process): names holding
+   * KEY, SECRET, TOKEN, PASS, CREDENTIAL, PRIVATE, AUTH, COOKIE, SESSION,
+   * WEBHOOK, DSN or PAT, database URLs, and values that are URLs with a
+   * password or look like tokens or private keys; less
+   * `CODEX_PERSISTENT_MCP_SHELL_ENV_ALLOW` (a comma-separated list).
    */
   hiddenEnv: string[];
   /** Load project `.codex/` configs (`CODEX_PERSISTENT_MCP_PROJECT_CONFIG=on`; default off). */
@@ -87,7 +90,15 @@ export interface Config {
 }
 
 /** Names of variables that look like secrets (case-insensitive). */
-const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|PRIVATE/i;
+const SECRET_NAME =
+  /KEY|SECRET|TOKEN|PASS|CREDENTIAL|PRIVATE|AUTH(?!OR)|COOKIE|SESSION|WEBHOOK|DSN|(^|_)PAT(_|$)|(DATABASE|DB|REDIS|MONGO|AMQP|POSTGRES|MYSQL)\w*_UR[LI]$/i;
+
+/**
+ * Values that are secrets whatever their name: URLs with a password, and
+ * the shapes of common tokens and private keys.
+ */
+const SECRET_VALUE =
+  /^[a-z][a-z0-9+.-]*:\/\/[^/\s@:]*:[^/\s@]+@|^(gh[pousr]_|github_pat_|glpat-|xox[abposr]-|sk-|AKIA|ASIA|npm_|AIza)|-----BEGIN [A-Z ]*PRIVATE KEY/;
 
 /** Bounds of `timeout_ms`, per call and as the default. */
 export const TIMEOUT_BOUNDS_MS = { min: 1_000, max: 86_400_000 } as const;
@@ -246,9 +257,10 @@ export function loadConfig(
     roots: rootsFrom(env.CODEX_PERSISTENT_MCP_ROOTS, startDir),
     home: env.HOME?.trim() || undefined,
     tmpdir: env.TMPDIR?.trim() || undefined,
-    hiddenEnv: Object.keys(env).filter((name) =>
-      SECRET_NAME.test(name) && !allowed.has(name)
-    ),
+    hiddenEnv: Object.entries(env).filter(([name, value]) =>
+      (SECRET_NAME.test(name) || SECRET_VALUE.test(value?.trim() ?? "")) &&
+      !allowed.has(name)
+    ).map(([name]) => name),
     loadProjectConfig: projectConfig === "on",
     maxQueuedPerSession: number("CODEX_PERSISTENT_MCP_MAX_QUEUED_PER_SESSION"),
     maxQueued: number("CODEX_PERSISTENT_MCP_MAX_QUEUED"),

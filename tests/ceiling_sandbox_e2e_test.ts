@@ -148,10 +148,36 @@ e2eTests(
   },
 );
 
+/** Secrets in the server's environment that Codex does not read itself. */
+const SERVER_SECRETS = {
+  AWS_SECRET_ACCESS_KEY: "aws-secret",
+  DB_PASSWORD: "hunter2",
+  DATABASE_URL: "postgres://app:pg-secret@db.internal/app",
+  GH_PAT: "gh-pat-secret",
+  NPM_AUTH: "npm-auth-secret",
+  PGPASS: "pgpass-secret",
+  SESSION_COOKIE: "cookie-secret",
+  SLACK_WEBHOOK_URL: "https://hooks.slack.example/webhook-secret",
+  BUILD_HELPER: "ghp_valueshapedsecret",
+  MIRROR: "https://bot:mirror-secret@git.example/x.git",
+};
+
+/** Walks up from the shell to Codex's own process and copies its environment. */
+const CODEX_ENVIRON_SCRIPT = `p=$$
+while [ "$p" -gt 1 ]; do
+  if tr '\\0' ' ' < /proc/$p/cmdline | grep -q codex; then
+    tr '\\0' '\\n' < /proc/$p/environ > codex-environ.txt
+    break
+  fi
+  p=$(awk '/^PPid/ {print $2}' /proc/$p/status)
+done
+`;
+
 e2eTests(
-  "the server's secrets stay out of Codex's shell while Codex still authenticates; the user can let one through",
+  "the server's secrets (named, database URLs, token-shaped values) stay out of Codex's shell and, unless Codex reads them, out of Codex's own process; Codex still authenticates; the user can let one through",
   async (h) => {
     await editCodexConfig(h, { provider: 'env_key = "FAKE_MODEL_API_KEY"' });
+    await Deno.writeTextFile(`${h.project}/walk.sh`, CODEX_ENVIRON_SCRIPT);
     await h.turn({
       cwd: h.project,
       sandbox: "workspace-write",
@@ -161,17 +187,37 @@ e2eTests(
     assertStringIncludes(seen, "PROJECT_COLOR=blue");
     assertStringIncludes(seen, "GITHUB_TOKEN=ghp-allowed");
     for (
-      const secret of ["model-secret", "sk-server", "aws-secret", "hunter2"]
+      const secret of [
+        "model-secret",
+        "sk-server",
+        ...Object.values(SERVER_SECRETS),
+      ]
     ) {
       assert(!seen.includes(secret), `${secret} reached Codex's shell`);
     }
     assertEquals(h.fake.requests[0].authorization, "Bearer model-secret");
+    // Codex 0.77.0's sandbox shares /proc: a command can read Codex's own
+    // environment. Only what Codex reads itself is there.
+    if (h.version === "0.77.0") {
+      await h.turn({
+        cwd: h.project,
+        sandbox: "workspace-write",
+        prompt: shell("sh walk.sh"),
+      });
+      const environ = await Deno.readTextFile(`${h.project}/codex-environ.txt`);
+      assertStringIncludes(environ, "PROJECT_COLOR=blue");
+      for (const secret of Object.values(SERVER_SECRETS)) {
+        assert(
+          !environ.includes(secret),
+          `${secret} is in Codex's environment`,
+        );
+      }
+    }
   },
   {
     FAKE_MODEL_API_KEY: "model-secret",
     OPENAI_API_KEY: "sk-server",
-    AWS_SECRET_ACCESS_KEY: "aws-secret",
-    DB_PASSWORD: "hunter2",
+    ...SERVER_SECRETS,
     GITHUB_TOKEN: "ghp-allowed",
     PROJECT_COLOR: "blue",
     CODEX_PERSISTENT_MCP_SHELL_ENV_ALLOW: "GITHUB_TOKEN",

@@ -39,6 +39,11 @@ export interface CodexPolicy {
   workspaceWrite: WorkspaceWriteSettings;
   /** Configuration overrides for every Codex process and thread of the call. */
   configOverrides: readonly ConfigOverride[];
+  /**
+   * Variables of the server's environment Codex's own process does not get
+   * (secrets it does not read itself; those it reads stay out of its shell).
+   */
+  hiddenFromCodex: readonly string[];
 }
 
 /** A TOML value (what a configuration override sets). */

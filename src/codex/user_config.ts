@@ -35,6 +35,12 @@ export interface UserCodexConfig {
   projects: string[];
   /** `shell_environment_policy.exclude`. */
   shellEnvironmentExclude: string[];
+  /**
+   * Variables Codex itself reads secrets from: the model providers'
+   * `env_key` and `env_http_headers`, the MCP servers' `env_vars` and
+   * `bearer_token_env_var`, and Codex's own API key variables.
+   */
+  credentialEnv: string[];
   /** Why the file could not be read as TOML (Codex itself will refuse it too). */
   problem?: string;
 }
@@ -101,8 +107,31 @@ export function parseUserCodexConfig(
     },
     projects: isRecord(table.projects) ? Object.keys(table.projects) : [],
     shellEnvironmentExclude: strings(shellPolicy.exclude),
+    credentialEnv: credentialEnvOf(table),
     problem,
   };
+}
+
+/** Codex's own API key variables, whatever the configuration says. */
+const CODEX_KEY_VARIABLES = ["OPENAI_API_KEY", "CODEX_API_KEY"];
+
+function credentialEnvOf(table: Record<string, unknown>): string[] {
+  const entries = (value: unknown): Record<string, unknown>[] =>
+    isRecord(value) ? Object.values(value).filter(isRecord) : [];
+  const names = [
+    ...CODEX_KEY_VARIABLES,
+    ...entries(table.model_providers).flatMap((provider) => [
+      ...strings([provider.env_key]),
+      ...(isRecord(provider.env_http_headers)
+        ? strings(Object.values(provider.env_http_headers))
+        : []),
+    ]),
+    ...entries(table.mcp_servers).flatMap((server) => [
+      ...strings(server.env_vars),
+      ...strings([server.bearer_token_env_var]),
+    ]),
+  ];
+  return [...new Set(names)];
 }
 
 function sandboxModeOf(

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { without } from "./env.ts";
 import {
   type ChildExit,
   ExecutableNotFoundError,
@@ -25,9 +26,14 @@ import {
 export const spawnProcess: SpawnProcess = (command, args, options = {}) => {
   let child: Deno.ChildProcess;
   try {
+    const dropped = options.withoutEnv ?? [];
     child = new Deno.Command(command, {
       args,
-      env: options.env,
+      // The inherited environment less what is left out, when anything is.
+      clearEnv: dropped.length > 0,
+      env: dropped.length > 0
+        ? { ...without(Deno.env.toObject(), dropped), ...options.env }
+        : options.env,
       cwd: options.cwd,
       stdin: "piped",
       stdout: "piped",

@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { Readable, Writable } from "node:stream";
+import { without } from "./env.ts";
 import {
   type ChildExit,
   ExecutableNotFoundError,
@@ -17,7 +18,10 @@ import {
 /** Starts a child in a new process group, like the Deno version. */
 export const spawnProcess: SpawnProcess = (command, args, options = {}) => {
   const child = spawn(command, args, {
-    env: { ...process.env, ...options.env },
+    env: {
+      ...without(process.env, options.withoutEnv ?? []),
+      ...options.env,
+    },
     cwd: options.cwd,
     stdio: ["pipe", "pipe", "pipe"],
     detached: true,

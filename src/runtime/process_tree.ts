@@ -62,6 +62,7 @@ export function startProcess(
   const child = spawn(command, args, {
     env: { ...options.env, [TREE_MARKER_VARIABLE]: marker },
     cwd: options.cwd,
+    withoutEnv: options.withoutEnv,
   });
   let done = false;
   child.exited.finally(() => done = true);

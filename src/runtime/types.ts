@@ -36,6 +36,8 @@ export interface SpawnedChild {
 export interface SpawnOptions {
   /** Extra environment variables on top of the inherited environment. */
   env?: Record<string, string>;
+  /** Inherited variables the child does not get. */
+  withoutEnv?: readonly string[];
   /** The child's working directory (default: ours). */
   cwd?: string;
 }

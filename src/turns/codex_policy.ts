@@ -168,10 +168,12 @@ export function codexPolicy(
     excludeTmpdirEnvVar: user.workspaceWrite.excludeTmpdirEnvVar ||
       opens(places.tmpdir),
   };
+  const needed = new Set(user.credentialEnv);
   return {
     sandbox,
     workspaceWrite,
     configOverrides: configOverrides(user, bounds, workspaceWrite),
+    hiddenFromCodex: bounds.hiddenEnv.filter((name) => !needed.has(name)),
   };
 }
 

@@ -48,6 +48,7 @@ const base = {
       excludeSlashTmp: false,
     },
     configOverrides: [],
+    hiddenFromCodex: [],
   },
 };
 

@@ -176,6 +176,7 @@ export class AppServerBackend implements TurnBackend {
         configOverrides: request.policy.configOverrides,
         cwd: request.cwd,
         env: codex.env,
+        withoutEnv: request.policy.hiddenFromCodex,
       });
     } catch (error) {
       if (error instanceof ExecutableNotFoundError) {

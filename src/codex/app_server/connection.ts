@@ -50,6 +50,8 @@ export interface AppServerOptions {
   /** The process's working directory. */
   cwd?: string;
   env?: Record<string, string>;
+  /** Variables of our environment the process does not get. */
+  withoutEnv?: readonly string[];
   spawn?: SpawnProcess;
 }
 
@@ -116,7 +118,7 @@ export class AppServerConnection {
         "app-server",
         ...configFlags(options.configOverrides ?? []),
       ],
-      { env: options.env, cwd: options.cwd },
+      { env: options.env, cwd: options.cwd, withoutEnv: options.withoutEnv },
       options.spawn,
     );
     const connection = new AppServerConnection(child, options.requestTimeoutMs);

@@ -76,7 +76,11 @@ async function runExec(
     child = startProcess(
       request.codexBin,
       buildExecArgs({ ...request, outputSchemaFile }),
-      { env: request.env, cwd: request.cwd },
+      {
+        env: request.env,
+        cwd: request.cwd,
+        withoutEnv: request.policy.hiddenFromCodex,
+      },
       request.spawn,
     );
   } catch (error) {
