@@ -106,6 +106,12 @@ class RawServer {
     return await answer;
   }
 
+  /** The server's resident memory, in MiB. */
+  rssMiB(): number {
+    const status = Deno.readTextFileSync(`/proc/${this.#child.pid}/status`);
+    return Math.round(Number(status.match(/VmRSS:\s+(\d+)/)?.[1]) / 1024);
+  }
+
   async exited(): Promise<Deno.CommandStatus | undefined> {
     const timer = new Promise<undefined>((resolve) =>
       setTimeout(resolve, 0, undefined)
@@ -153,60 +159,87 @@ const HOSTILE_PARAMS: unknown[] = [
   { _meta: { progressToken: { x: 1 } } },
 ];
 
+/** A server with a background turn running, spoken to raw. */
+interface Hostile {
+  server: RawServer;
+  /** Fails the test unless the server still answers `ping`. */
+  alive(after: string): Promise<void>;
+  /** The background turn: its session and turn id. */
+  started: { session_id: string; turn_id: string };
+}
+
+/** Runs `body` against a fresh server whose background turn sleeps `ms`. */
+async function withHostileServer(
+  sleepMs: number,
+  body: (hostile: Hostile) => Promise<void>,
+): Promise<void> {
+  const version = CODEX_VERSIONS.at(-1)!;
+  const fake = startFakeModel();
+  const codexHome = await makeCodexHome(fake.baseUrl);
+  const project = await makeProjectDir();
+  const cacheDir = await Deno.makeTempDir({ prefix: "mcp-cache-" });
+  const server = new RawServer({
+    ...Deno.env.toObject(),
+    CODEX_BIN: codexBin(version),
+    CODEX_HOME: codexHome,
+    CODEX_PERSISTENT_MCP_CACHE_DIR: cacheDir,
+    CODEX_PERSISTENT_MCP_ROOTS: project,
+  });
+  let pings = 0;
+  const alive = async (after: string): Promise<void> => {
+    const pong = await server.request(`ping-${++pings}`, "ping");
+    assert(
+      pong !== undefined && "result" in pong,
+      `no ping answer after ${after}; the server: ${
+        JSON.stringify(await server.exited() ?? "running")
+      }`,
+    );
+  };
+  try {
+    const init = await server.request(1, "initialize", {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "hostile", version: "1" },
+    });
+    assert(init && "result" in init, JSON.stringify(init));
+    await server.write(
+      JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+    );
+    // A turn that runs while everything below is sent.
+    const background = await server.request("bg", "tools/call", {
+      name: "codex_chat",
+      arguments: {
+        cwd: project,
+        prompt: `FAKE_SLEEP_MS=${sleepMs} still here`,
+        background: true,
+      },
+    });
+    const started = (background?.result as {
+      structuredContent?: { turn_id?: string; session_id?: string };
+    })?.structuredContent;
+    assert(
+      started?.turn_id,
+      `no background turn: ${JSON.stringify(background)}`,
+    );
+
+    await body({ server, alive, started: started as Hostile["started"] });
+  } finally {
+    await server.close();
+    await fake.close();
+    for (
+      const dir of [codexHome.replace(/\/\.codex$/, ""), project, cacheDir]
+    ) {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  }
+}
+
 Deno.test({
   name:
     "hostile params on every method, oversized lines with broken ids and garbage lines never end the server: ping still answers and a running turn finishes",
   ...E2E,
-  async fn() {
-    const version = CODEX_VERSIONS.at(-1)!;
-    const fake = startFakeModel();
-    const codexHome = await makeCodexHome(fake.baseUrl);
-    const project = await makeProjectDir();
-    const cacheDir = await Deno.makeTempDir({ prefix: "mcp-cache-" });
-    const server = new RawServer({
-      ...Deno.env.toObject(),
-      CODEX_BIN: codexBin(version),
-      CODEX_HOME: codexHome,
-      CODEX_PERSISTENT_MCP_CACHE_DIR: cacheDir,
-      CODEX_PERSISTENT_MCP_ROOTS: project,
-    });
-    let pings = 0;
-    const alive = async (after: string): Promise<void> => {
-      const pong = await server.request(`ping-${++pings}`, "ping");
-      assert(
-        pong !== undefined && "result" in pong,
-        `no ping answer after ${after}; the server: ${
-          JSON.stringify(await server.exited() ?? "running")
-        }`,
-      );
-    };
-    try {
-      const init = await server.request(1, "initialize", {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "hostile", version: "1" },
-      });
-      assert(init && "result" in init, JSON.stringify(init));
-      await server.write(
-        JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
-      );
-      // A turn that runs while everything below is sent.
-      const background = await server.request("bg", "tools/call", {
-        name: "codex_chat",
-        arguments: {
-          cwd: project,
-          prompt: "FAKE_SLEEP_MS=3000 still here",
-          background: true,
-        },
-      });
-      const started = (background?.result as {
-        structuredContent?: { turn_id?: string; session_id?: string };
-      })?.structuredContent;
-      assert(
-        started?.turn_id,
-        `no background turn: ${JSON.stringify(background)}`,
-      );
-
+  fn: () =>
+    withHostileServer(3_000, async ({ server, alive, started }) => {
       const methods = [
         "initialize",
         "ping",
@@ -295,14 +328,76 @@ Deno.test({
       })?.structuredContent;
       assertEquals(content?.status, "completed", JSON.stringify(waited));
       assert(content?.reply?.includes("still here"), JSON.stringify(content));
-    } finally {
-      await server.close();
-      await fake.close();
-      for (
-        const dir of [codexHome.replace(/\/\.codex$/, ""), project, cacheDir]
-      ) {
-        await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }),
+});
+
+Deno.test({
+  name:
+    "requests that wait are bounded: an over-long id and the request past the in-flight cap get an error at once, a cancelled wait frees its place, and a cancelled 2026-07-28 request is forgotten, and a flood of cancelled waits in both eras leaves the server answering within bounded memory",
+  ...E2E,
+  fn: () =>
+    withHostileServer(120_000, async ({ server, alive, started }) => {
+      const wait = (id: string, era: "2025" | "2026"): Promise<void> =>
+        server.send(id, "tools/call", {
+          name: "codex_wait",
+          arguments: { session_id: started.session_id, wait_ms: 600_000 },
+          ...(era === "2026" ? { _meta: modernMeta() } : {}),
+        });
+      const tooLong = await server.request("x".repeat(1_025), "ping");
+      assertEquals(
+        (tooLong?.error as { code?: number } | undefined)?.code,
+        -32600,
+        JSON.stringify(tooLong).slice(0, 300),
+      );
+      // Fill every place with waits that hold (the turn sleeps 2 minutes).
+      for (let i = 0; i < 1_000; i++) {
+        await wait(`w${i}`, i % 2 === 0 ? "2025" : "2026");
       }
-    }
-  },
+      const refused = await server.request("one-too-many", "ping", undefined);
+      assert(
+        JSON.stringify(refused?.error ?? "").includes("wait for an answer"),
+        JSON.stringify(refused),
+      );
+      // Cancelled, a wait gives its place back.
+      for (let i = 0; i < 1_000; i++) {
+        await server.write(JSON.stringify({
+          jsonrpc: "2.0",
+          method: "notifications/cancelled",
+          params: { requestId: `w${i}`, reason: "gave up" },
+        }));
+      }
+      await alive("cancelling 1,000 waits");
+      // A cancelled 2026-07-28 request is forgotten: its id, used again by
+      // a 2025-era request, gets a 2025-era answer.
+      await wait("reused", "2026");
+      await server.write(JSON.stringify({
+        jsonrpc: "2.0",
+        method: "notifications/cancelled",
+        params: { requestId: "reused", reason: "gave up" },
+      }));
+      await alive("a cancelled 2026-07-28 wait");
+      const reused = await server.request("reused", "tools/list", {});
+      assert(reused?.result !== undefined, JSON.stringify(reused));
+      assertEquals(
+        "resultType" in (reused.result as Record<string, unknown>),
+        false,
+        "the cancelled request's era was still held",
+      );
+      // Ids at the cap, waited on and cancelled again and again: the
+      // server's memory stays bounded (it would run out long before).
+      for (let round = 0; round < 3_000; round++) {
+        const id = `${round}-${"y".repeat(1_000)}`;
+        await wait(id, round % 2 === 0 ? "2025" : "2026");
+        await server.write(JSON.stringify({
+          jsonrpc: "2.0",
+          method: "notifications/cancelled",
+          params: { requestId: id, reason: "gave up" },
+        }));
+      }
+      await alive("3,000 cancelled waits");
+      assert(
+        server.rssMiB() < 400,
+        `the server holds ${server.rssMiB()} MiB after cancelled waits`,
+      );
+    }),
 });

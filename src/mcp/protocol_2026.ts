@@ -264,6 +264,13 @@ export class Protocol2026Transport implements Transport {
 
   #receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
     if (!("method" in message) || !("id" in message)) {
+      // A cancelled request is never answered: forget it now.
+      if ("method" in message && message.method === "notifications/cancelled") {
+        const id = message.params?.requestId;
+        if (typeof id === "string" || typeof id === "number") {
+          this.#modern.delete(id);
+        }
+      }
       return this.onmessage?.(message, extra);
     }
     const { id, method, params } = message;

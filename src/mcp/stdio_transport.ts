@@ -18,6 +18,10 @@ import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 
 /** The largest message read (a prompt is at most 1,000,000 characters). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** The longest request id served (a longer one is answered with an error). */
+export const MAX_REQUEST_ID_LENGTH = 1_024;
+/** Requests read and not answered yet, at most (more are answered with an error). */
+export const MAX_REQUESTS_IN_FLIGHT = 1_000;
 /** How much of each end of a dropped message is kept to find its request id. */
 const END_BYTES = 4096;
 const NEWLINE = 0x0a;
@@ -58,6 +62,8 @@ export class LineStdioTransport implements Transport {
   #head?: Uint8Array;
   /** The latest bytes of a line over the cap (its end, once it ends). */
   #tail = new Uint8Array();
+  /** Requests read and not yet answered or cancelled. */
+  readonly #inFlight = new Set<string | number>();
 
   /** Reads `streams.input` and writes `streams.output` (default: stdio). */
   constructor(
@@ -77,6 +83,9 @@ export class LineStdioTransport implements Transport {
 
   /** Writes one message, waiting while the output is full. */
   send(message: JSONRPCMessage): Promise<void> {
+    if ("id" in message && !("method" in message) && message.id !== undefined) {
+      this.#inFlight.delete(message.id);
+    }
     return new Promise((resolve) => {
       if (this.#streams.output.write(`${JSON.stringify(message)}\n`)) {
         resolve();
@@ -161,7 +170,42 @@ export class LineStdioTransport implements Transport {
       this.onerror?.(error as Error);
       return;
     }
-    this.onmessage?.(message);
+    if (this.#admitted(message)) this.onmessage?.(message);
+  }
+
+  /**
+   * Whether a message goes on to the server: a request whose id is over
+   * {@linkcode MAX_REQUEST_ID_LENGTH}, or that comes while
+   * {@linkcode MAX_REQUESTS_IN_FLIGHT} wait, is answered with an error
+   * here, so nothing a client sends can make the server hold unbounded
+   * memory. A cancelled request no longer counts.
+   */
+  #admitted(message: JSONRPCMessage): boolean {
+    if (!("method" in message)) return true;
+    if (!("id" in message)) {
+      const cancelled = message.method === "notifications/cancelled"
+        ? message.params?.requestId
+        : undefined;
+      if (typeof cancelled === "string" || typeof cancelled === "number") {
+        this.#inFlight.delete(cancelled);
+      }
+      return true;
+    }
+    const problem = String(message.id).length > MAX_REQUEST_ID_LENGTH
+      ? `Request ids longer than ${MAX_REQUEST_ID_LENGTH} characters are not served.`
+      : this.#inFlight.size >= MAX_REQUESTS_IN_FLIGHT
+      ? `${MAX_REQUESTS_IN_FLIGHT} requests already wait for an answer: wait for some, or cancel them, then send this again.`
+      : undefined;
+    if (problem === undefined) {
+      this.#inFlight.add(message.id);
+      return true;
+    }
+    this.send({
+      jsonrpc: "2.0",
+      id: message.id,
+      error: { code: -32600, message: problem },
+    }).catch(() => {});
+    return false;
   }
 
   /** Answers a request that was too large to read, if its id can be found. */
