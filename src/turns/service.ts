@@ -20,7 +20,7 @@ import type {
 import { turnIntent } from "../codex/session_intent.ts";
 import type { TurnRequest } from "../codex/turn_request.ts";
 import { describeEvent } from "../codex/turn.ts";
-import { throwIfCancelled, type TurnResult } from "../codex/verdict.ts";
+import type { TurnResult } from "../codex/verdict.ts";
 import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
 import { Limiter } from "../limiter.ts";
@@ -38,8 +38,9 @@ import { PlaceLeases } from "./place_leases.ts";
 import { withParsedReply } from "./parsed_reply.ts";
 import { checkRepository } from "./repository_commands.ts";
 import { RunningTurn } from "./running_turn.ts";
-import { resolveSessionPlace, type SessionPlace } from "./session_cwd.ts";
-import { type WorkspaceBounds, workspaceBounds } from "./workspace_roots.ts";
+import { leasedPlace } from "./leased_place.ts";
+import type { SessionPlace } from "./session_cwd.ts";
+import { workspaceBounds } from "./workspace_roots.ts";
 
 /** One call for a turn, as the tools hand it over. */
 export interface TurnCall {
@@ -258,25 +259,15 @@ export class TurnService {
       call.sessionId,
     );
     await checkImages(call.images, call.sessionId);
-    const bounds = workspaceBounds(this.#config);
-    const place = await resolveSessionPlace(bounds, call);
-    const release = await this.#leases.acquire(
-      await placeClaim(place.cwd, policy, this.#config.tmpdir),
-      {
-        signal: turn.signal,
-        onWait: (blocker) =>
-          turn.report(
-            `Waiting: a running turn can write in ${
-              blocker.writable.join(", ")
-            }, above ${place.cwd}`,
-          ),
-      },
-    ).catch((reason) => {
-      throwIfCancelled(turn.signal, call.sessionId);
-      throw reason;
-    });
+    const { place, release } = await leasedPlace(
+      this.#leases,
+      workspaceBounds(this.#config),
+      call,
+      (cwd) => placeClaim(cwd, policy, this.#config.tmpdir),
+      turn,
+    );
     try {
-      return await this.#runLeased(turn, call, policy, place, bounds, started);
+      return await this.#runLeased(turn, call, policy, place, started);
     } finally {
       release();
     }
@@ -288,21 +279,8 @@ export class TurnService {
     call: TurnCall,
     policy: CodexPolicy,
     place: SessionPlace,
-    bounds: WorkspaceBounds,
     started: number,
   ): Promise<TurnResult> {
-    // Checked again: nothing that could have swapped it runs now.
-    const again = await resolveSessionPlace(bounds, call);
-    if (again.cwd !== place.cwd) {
-      throw new CodexError(
-        "not_allowed",
-        `cwd ${place.cwd} changed while this call waited for a turn that could write above it (it now leads to ${again.cwd}).`,
-        {
-          sessionId: call.sessionId,
-          hint: "Nothing ran. Check the directory, then call again.",
-        },
-      );
-    }
     // Decided here, once: every backend reads it.
     const intent = turnIntent(call, place.rolloutPath);
     checkSupported(intent, await this.#backend.capabilities());

@@ -51,3 +51,19 @@ export async function editCodexConfig(
     `${top}\n${config}\n${provider}\n${tables}\n`,
   );
 }
+
+/**
+ * A prompt that makes the fake model have Codex run `command` in its shell,
+ * whatever it holds (lines, underscores, quotes).
+ */
+export function script(command: string): string {
+  const bytes = new TextEncoder().encode(command);
+  return `FAKE_SCRIPT=${btoa(String.fromCharCode(...bytes))}`;
+}
+
+/** A script that makes Codex apply `patch` (the body between Begin and End). */
+export function applyPatch(patch: string): string {
+  return script(
+    `apply_patch <<'EOF'\n*** Begin Patch\n${patch}\n*** End Patch\nEOF\n`,
+  );
+}

@@ -13,6 +13,8 @@
  *   `echo fake-shell`) with the shell tool
  *   the request offers (0.77.0: `shell`, 0.169.0: `exec_command`); the next
  *   request, carrying the command's output, gets `ECHO shell output: …`
+ * - `FAKE_SCRIPT=B64`   the same for any command, given as base64 (lines,
+ *   underscores and all: an `apply_patch <<'EOF'` script, say)
  * - `FAKE_ESCALATE`     with `FAKE_SHELL`: ask to run it outside the
  *   sandbox (Codex then asks for approval when its policy lets it)
  *
@@ -225,7 +227,9 @@ export function startFakeModel(): FakeModel {
         ? outputText(lastItem.output)
         : undefined;
       const shell = directive(last, "FAKE_SHELL");
-      const wantsShell = shellOutput === undefined && shell !== undefined;
+      const script = directive(last, "FAKE_SCRIPT");
+      const wantsShell = shellOutput === undefined &&
+        (shell !== undefined || script !== undefined);
       const reviewing = [record.instructions, ...record.developerMessages]
         .some((text) => text.includes("# Review guidelines"));
       const sleepMs = Number(directive(last, "FAKE_SLEEP_MS") ?? 0);
@@ -266,7 +270,13 @@ export function startFakeModel(): FakeModel {
                 item: shellCall(
                   body.tools ?? [],
                   `call_${counter}`,
-                  shell ? shell.replaceAll("_", " ") : FAKE_SHELL_COMMAND,
+                  script
+                    ? new TextDecoder().decode(
+                      Uint8Array.from(atob(script), (c) => c.charCodeAt(0)),
+                    )
+                    : shell
+                    ? shell.replaceAll("_", " ")
+                    : FAKE_SHELL_COMMAND,
                   directive(last, "FAKE_ESCALATE") !== undefined,
                 ),
               });
