@@ -75,6 +75,11 @@ export type { ConversationPage } from "./src/store/rollout_files.ts";
 export type { ListOptions, SessionListing } from "./src/store/session_index.ts";
 export type { ReviewFinding } from "./src/codex/verdict.ts";
 export type {
+  Activity,
+  CommandActivity,
+  FileChangeActivity,
+} from "./src/codex/activity.ts";
+export type {
   ChildExit,
   SpawnedChild,
   SpawnOptions,

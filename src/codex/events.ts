@@ -56,6 +56,8 @@ export interface CommandExecutionItem {
   exit_code: number | null;
   /** Where it stands. */
   status: "in_progress" | "completed" | "failed" | "declined";
+  /** How long it ran (the app-server says; exec does not). */
+  duration_ms?: number;
 }
 
 /** Files Codex changed with a patch. */
@@ -64,8 +66,8 @@ export interface FileChangeItem {
   id: string;
   /** What kind of item it is. */
   type: "file_change";
-  /** The files, and how each changed. */
-  changes: { path: string; kind: "add" | "delete" | "update" }[];
+  /** The files, how each changed, and the diff (the app-server gives it). */
+  changes: { path: string; kind: "add" | "delete" | "update"; diff?: string }[];
   /** Where it stands. */
   status: "in_progress" | "completed" | "failed";
 }

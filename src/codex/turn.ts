@@ -5,7 +5,18 @@
  * @module
  */
 
-import { isTransientError, type ThreadEvent, type Usage } from "./events.ts";
+import {
+  type Activity,
+  newActivity,
+  recordCommand,
+  recordFileChange,
+} from "./activity.ts";
+import {
+  isTransientError,
+  type ThreadEvent,
+  type ThreadItem,
+  type Usage,
+} from "./events.ts";
 
 /** What one turn has produced so far. */
 export interface TurnState {
@@ -15,6 +26,8 @@ export interface TurnState {
   agentMessages: string[];
   /** `turn.completed.usage`. */
   usage?: Usage;
+  /** The commands Codex ran and the files it changed, bounded. */
+  activity: Activity;
   /** Set when the turn ended: `completed`, or `failed` with Codex's message. */
   outcome?: { status: "completed" } | { status: "failed"; message: string };
 }
@@ -25,11 +38,11 @@ export interface TurnState {
  * @example
  * ```ts
  * import { newTurnState } from "./turn.ts";
- * newTurnState(); // { agentMessages: [] }
+ * newTurnState().agentMessages; // []
  * ```
  */
 export function newTurnState(): TurnState {
-  return { agentMessages: [] };
+  return { agentMessages: [], activity: newActivity() };
 }
 
 /**
@@ -52,7 +65,7 @@ export function reduceTurn(state: TurnState, event: ThreadEvent): TurnState {
     case "item.completed":
       if (event.item.type === "agent_message") {
         state.agentMessages.push(event.item.text);
-      }
+      } else recordItem(state.activity, event.item);
       break;
     case "turn.completed":
       state.usage = event.usage;
@@ -63,6 +76,32 @@ export function reduceTurn(state: TurnState, event: ThreadEvent): TurnState {
       break;
   }
   return state;
+}
+
+/** A finished command or file change, into the turn's activity. */
+function recordItem(activity: Activity, item: ThreadItem): void {
+  switch (item.type) {
+    case "command_execution":
+      recordCommand(activity, {
+        command: String(item.command ?? ""),
+        exitCode: typeof item.exit_code === "number" ? item.exit_code : null,
+        status: item.status ?? "completed",
+        durationMs: item.duration_ms,
+        output: item.aggregated_output,
+      });
+      break;
+    case "file_change":
+      // A patch that failed changed nothing.
+      if (item.status === "failed") break;
+      for (const change of item.changes ?? []) {
+        recordFileChange(activity, {
+          path: change.path,
+          kind: change.kind,
+          diff: change.diff || undefined,
+        });
+      }
+      break;
+  }
 }
 
 const MAX_PROGRESS_CHARS = 200;

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Activity } from "./activity.ts";
 import { CodexError, saysSessionLocked, sessionLocked } from "../errors.ts";
 import type { Usage } from "./events.ts";
 import type { TurnState } from "./turn.ts";
@@ -23,6 +24,8 @@ export interface TurnResult {
   review?: ReviewOutput;
   /** The session this one was forked from (a fork). */
   forkedFrom?: string;
+  /** The commands Codex ran and the files it changed in this turn. */
+  activity?: Activity;
 }
 
 /** One finding of Codex's reviewer. */
@@ -239,6 +242,7 @@ export async function settleTurn(
       sessionId,
       reply: state.agentMessages.at(-1) ?? "",
       usage: state.usage,
+      activity: state.activity,
     };
   }
   const end = await context.describeEnd();

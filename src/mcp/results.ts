@@ -5,6 +5,8 @@
  * @module
  */
 
+import { newActivity } from "../codex/activity.ts";
+import { ACTIVITY_OUTPUT, activityLine } from "./activity_output.ts";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { z } from "zod";
 import type { Usage } from "../codex/events.ts";
@@ -81,6 +83,7 @@ export function turnOutputShape(replyField: ReplyField): z.ZodRawShape {
     forked_from: z.string().optional().describe(
       "The session this one was forked from (codex_fork).",
     ),
+    activity: ACTIVITY_OUTPUT.optional(),
   };
 }
 
@@ -138,7 +141,7 @@ function defined(fields: Record<string, unknown>): Record<string, unknown> {
  * ```ts
  * import { turnResult } from "./results.ts";
  * turnResult("reply", { sessionId: "s1", reply: "Hi" }, 4_000_000).structuredContent;
- * // { session_id: "s1", status: "completed", reply: "Hi" }
+ * // { session_id: "s1", status: "completed", reply: "Hi", activity: { commands: [], file_changes: [] } }
  * ```
  */
 export function turnResult(
@@ -148,18 +151,23 @@ export function turnResult(
   handle?: TurnHandle,
 ): CallToolResult {
   const reply = capText(result.reply, maxReplyBytes, result.sessionId);
+  const activity = result.activity ?? newActivity();
   const structured: Record<string, unknown> = {
     session_id: result.sessionId,
     status: "completed",
     ...handleFields(handle),
     [replyField]: reply,
     ...extras(result),
+    activity,
   };
+  const did = activityLine(activity);
   if (result.usage !== undefined) structured.usage = pickUsage(result.usage);
   return {
     content: [{
       type: "text",
-      text: `${reply}\n\nstatus: completed\n${handleLines(handle)}${
+      text: `${reply}\n\n${did ? `${did}\n` : ""}status: completed\n${
+        handleLines(handle)
+      }${
         result.forkedFrom === undefined
           ? ""
           : `forked_from: ${result.forkedFrom}\n`

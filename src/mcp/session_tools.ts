@@ -6,6 +6,7 @@
  * @module
  */
 
+import { ACTIVITY_OUTPUT, activityLine } from "./activity_output.ts";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { z } from "zod";
 import type { SessionSummary } from "../store/session_index.ts";
@@ -86,6 +87,9 @@ export const SESSION_READ_OUTPUT = {
     sender: z.enum(["ai_agent", "human", "codex"]),
     text: z.string(),
     timestamp: z.string().optional(),
+    activity: ACTIVITY_OUTPUT.optional().describe(
+      "On a user message: what Codex did in the turn it started (the commands it ran and the files it changed).",
+    ),
   })).describe("Oldest first within the page."),
   next_cursor: z.string().optional().describe(
     "Pass back as cursor for the turns before these; absent at the start of the session.",
@@ -202,14 +206,18 @@ export async function readSessionTool(
       sender: header === undefined ? "human" as const : "ai_agent" as const,
       text: capText(text, perMessage, sessionId),
       timestamp: message.timestamp,
+      activity: message.activity,
     };
   });
   const nextCursor = page.nextBefore === undefined
     ? undefined
     : encodeCursor({ s: sessionId, b: page.nextBefore });
-  const transcript = messages.map((m) =>
-    `[${m.role === "agent" ? "codex" : `user · ${m.sender}`}] ${m.text}`
-  ).join("\n\n");
+  const transcript = messages.map((m) => {
+    const did = m.role === "user" && m.activity ? activityLine(m.activity) : "";
+    return `[${m.role === "agent" ? "codex" : `user · ${m.sender}`}] ${m.text}${
+      did ? `\n[what codex did] ${did}` : ""
+    }`;
+  }).join("\n\n");
   return {
     content: [{
       type: "text",

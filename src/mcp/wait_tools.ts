@@ -225,10 +225,12 @@ async function lastStoredReply(
   maxReplyBytes: number,
   sessionId: string,
 ): Promise<CallToolResult> {
-  const reply = await store.lastReply(await openStored(store, sessionId));
+  const { reply, activity } = await store.lastTurn(
+    await openStored(store, sessionId),
+  );
   const result = turnResult(
     "reply",
-    { sessionId, reply: reply ?? "" },
+    { sessionId, reply: reply ?? "", activity },
     maxReplyBytes,
   );
   return {

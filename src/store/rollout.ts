@@ -7,6 +7,7 @@
 
 import { type OriginHeader, splitOriginHeader } from "../header.ts";
 import { isRecord, parseJson, stringOrUndefined } from "../json.ts";
+import type { Activity } from "../codex/activity.ts";
 import type { ReviewOutput } from "../codex/verdict.ts";
 
 /** One message of a conversation. */
@@ -17,6 +18,8 @@ export interface ConversationMessage {
   text: string;
   /** When Codex recorded it (ISO 8601), if it says. */
   timestamp?: string;
+  /** On a user message: what Codex did in the turn it started. */
+  activity?: Activity;
 }
 
 /**
@@ -29,11 +32,13 @@ export interface OriginNote {
 }
 
 /**
- * Codex sends its own context (environment, AGENTS.md, skills) as user
- * messages too; those are not part of the conversation.
+ * Codex sends its own context (environment, AGENTS.md, skills) and, on
+ * 0.77.0, a warning when a patch came through the shell, as user messages
+ * too; those are not part of the conversation.
  */
 function isCodexContext(text: string): boolean {
-  return text.startsWith("<") || text.startsWith("# AGENTS.md");
+  return text.startsWith("<") || text.startsWith("# AGENTS.md") ||
+    text.startsWith("Warning: apply_patch was requested via shell");
 }
 
 /**

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { type Activity, relativeTo } from "../codex/activity.ts";
 import { unknownSession } from "../errors.ts";
 import { pathInfo } from "../runtime/fs.ts";
 import {
@@ -94,17 +95,43 @@ export class SessionStore {
     return { sessionId, path, size: info.size, cwd };
   }
 
-  /** A page of the conversation: `turns` turns ending before byte `before`. */
-  readPage(
+  /**
+   * A page of the conversation: `turns` turns ending before byte `before`;
+   * paths a turn changed inside the session's directory are relative.
+   */
+  async readPage(
     session: StoredSession,
     page: { turns: number; before?: number },
   ): Promise<ConversationPage> {
-    return readConversationPage(session.path, { ...page, size: session.size });
+    const read = await readConversationPage(session.path, {
+      ...page,
+      size: session.size,
+    });
+    const { cwd } = session;
+    if (cwd === undefined) return read;
+    return {
+      ...read,
+      messages: read.messages.map((message) =>
+        message.activity === undefined
+          ? message
+          : { ...message, activity: relativeTo(message.activity, cwd) }
+      ),
+    };
   }
 
-  /** Codex's last reply in the session (`undefined`: it has none yet). */
-  async lastReply(session: StoredSession): Promise<string | undefined> {
+  /**
+   * The session's last turn: Codex's reply (`undefined`: none yet) and what
+   * it did.
+   */
+  async lastTurn(
+    session: StoredSession,
+  ): Promise<{ reply?: string; activity?: Activity }> {
     const { messages } = await this.readPage(session, { turns: 1 });
-    return messages.findLast((message) => message.role === "agent")?.text;
+    const activity = messages.find((message) => message.role === "user")
+      ?.activity;
+    return {
+      reply: messages.findLast((message) => message.role === "agent")?.text,
+      activity,
+    };
   }
 }

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { relativeTo } from "../codex/activity.ts";
 import type { AskHuman } from "../codex/approvals.ts";
 import type { TurnBackend } from "../codex/backend.ts";
 import type {
@@ -328,6 +329,12 @@ export class TurnService {
         } satisfies TurnRequest,
       );
     }).then((result) => {
+      if (result.activity !== undefined) {
+        result = {
+          ...result,
+          activity: relativeTo(result.activity, place.cwd),
+        };
+      }
       if (call.outputSchema !== undefined) result = withParsedReply(result);
       const { session } = intent;
       return session.kind === "fork"

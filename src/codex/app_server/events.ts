@@ -162,6 +162,9 @@ function toThreadItem(item: AppServerItem): ThreadItem {
         aggregated_output: item.aggregatedOutput ?? "",
         exit_code: item.exitCode,
         status: execStatus(item.status),
+        ...(item.durationMs === undefined
+          ? {}
+          : { duration_ms: item.durationMs }),
       };
     case "fileChange":
       return {

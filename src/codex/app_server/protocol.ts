@@ -38,11 +38,16 @@ export type AppServerItem =
     aggregatedOutput: string | null;
     exitCode: number | null;
     status: AppServerItemStatus;
+    durationMs?: number;
   }
   | {
     type: "fileChange";
     id: string;
-    changes: { path: string; kind: typeof CHANGE_KINDS[number] }[];
+    changes: {
+      path: string;
+      kind: typeof CHANGE_KINDS[number];
+      diff?: string;
+    }[];
     status: AppServerItemStatus;
   }
   | {
@@ -262,8 +267,11 @@ function item(value: unknown): AppServerItem | undefined {
           ? strings(value.command).join(" ")
           : field("command"),
         aggregatedOutput: stringOrUndefined(value.aggregatedOutput) ?? null,
-        exitCode: count(value.exitCode) ?? null,
+        exitCode: typeof value.exitCode === "number" ? value.exitCode : null,
         status,
+        ...(count(value.durationMs) === undefined
+          ? {}
+          : { durationMs: count(value.durationMs) }),
       };
     case "fileChange":
       return {
@@ -273,9 +281,11 @@ function item(value: unknown): AppServerItem | undefined {
           .filter(isRecord)
           .map((change) => {
             const kind = isRecord(change.kind) ? change.kind.type : change.kind;
+            const diff = stringOrUndefined(change.diff);
             return {
               path: stringOrUndefined(change.path) ?? "",
               kind: oneOf(CHANGE_KINDS, kind, "update"),
+              ...(diff ? { diff } : {}),
             };
           }),
         status,
