@@ -34,10 +34,10 @@ export {
 export { VERSION } from "./src/version.ts";
 export {
   type TurnCall,
-  type TurnLog,
   TurnService,
   type TurnServiceOptions,
 } from "./src/turns/service.ts";
+export type { TurnLog } from "./src/turns/codex_backend.ts";
 export { RunningTurn, type TurnOutcome } from "./src/turns/running_turn.ts";
 export {
   type BackendCapabilities,
@@ -63,22 +63,18 @@ export {
   type TurnInput,
   turnIntent,
 } from "./src/codex/session_intent.ts";
-export type {
-  ReviewOutput,
-  TurnLimits,
-  TurnResult,
-} from "./src/codex/verdict.ts";
+export type { TurnLimits, TurnResult } from "./src/codex/verdict.ts";
 export type { OriginHeader } from "./src/header.ts";
 export type { SpawnProcess } from "./src/runtime/types.ts";
-export type { WorkspaceWriteSettings } from "./src/codex/user_config.ts";
+export type { WorkspaceWriteSettings } from "./src/codex/turn_options.ts";
 export type { ConversationPage } from "./src/store/rollout_files.ts";
 export type { ListOptions, SessionListing } from "./src/store/session_index.ts";
-export type { ReviewFinding } from "./src/codex/verdict.ts";
+export type { ReviewFinding, ReviewOutput } from "./src/store/rollout.ts";
 export type {
   Activity,
   CommandActivity,
   FileChangeActivity,
-} from "./src/codex/activity.ts";
+} from "./src/activity.ts";
 export type {
   ChildExit,
   SpawnedChild,

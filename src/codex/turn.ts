@@ -10,7 +10,7 @@ import {
   newActivity,
   recordCommand,
   recordFileChange,
-} from "./activity.ts";
+} from "../activity.ts";
 import {
   isTransientError,
   type ThreadEvent,

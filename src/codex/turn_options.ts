@@ -6,8 +6,6 @@
  * @module
  */
 
-import type { WorkspaceWriteSettings } from "./user_config.ts";
-
 /** The reasoning efforts Codex accepts for `model_reasoning_effort`. */
 export const REASONING_EFFORTS = [
   "none",
@@ -32,6 +30,18 @@ export const SANDBOX_MODES = [
 export type SandboxMode = typeof SANDBOX_MODES[number];
 
 /** What one call's Codex may do, decided once before Codex runs. */
+/** `[sandbox_workspace_write]`, with Codex's defaults filled in. */
+export interface WorkspaceWriteSettings {
+  /** `writable_roots`: more directories Codex may write. */
+  writableRoots: string[];
+  /** `network_access`. */
+  networkAccess: boolean;
+  /** `exclude_tmpdir_env_var`: keep `$TMPDIR` shut. */
+  excludeTmpdirEnvVar: boolean;
+  /** `exclude_slash_tmp`: keep `/tmp` shut. */
+  excludeSlashTmp: boolean;
+}
+
 export interface CodexPolicy {
   /** Passed explicitly to every process, thread and turn. */
   sandbox: SandboxMode;

@@ -7,14 +7,25 @@
 import type { OriginHeader } from "../header.ts";
 import type { AskHuman } from "./approvals.ts";
 import type { SpawnProcess } from "../runtime/types.ts";
-import type { ExecArgsRequest } from "./exec/args.ts";
-import type { CodexPolicy } from "./turn_options.ts";
+import type { SessionIntent, TurnInput } from "./session_intent.ts";
+import type { CodexPolicy, ReasoningEffort } from "./turn_options.ts";
 import type { ThreadEvent } from "./events.ts";
 import type { TurnLimits } from "./verdict.ts";
 
 /** Everything one turn needs. */
-export interface TurnRequest
-  extends Omit<ExecArgsRequest, "outputSchemaFile" | "policy">, TurnLimits {
+export interface TurnRequest extends TurnLimits {
+  /** The working directory Codex runs in (a checked real path). */
+  cwd: string;
+  /** New, resumed or forked. */
+  session: SessionIntent;
+  /** A prompt, a review, or none (a copy). */
+  input: TurnInput;
+  /** Per-turn model override. */
+  model?: string;
+  /** Per-turn reasoning effort. */
+  reasoningEffort?: ReasoningEffort;
+  /** Absolute paths of images for the prompt. */
+  images?: readonly string[];
   /** What Codex may do: every process, thread and turn gets it explicitly. */
   policy: CodexPolicy;
   /** A JSON Schema the reply must follow. */

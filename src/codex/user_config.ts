@@ -12,19 +12,11 @@
 import { parse } from "smol-toml";
 import { isRecord } from "../json.ts";
 import { readTextFileIfExists } from "../runtime/fs.ts";
-import { SANDBOX_MODES, type SandboxMode } from "./turn_options.ts";
-
-/** `[sandbox_workspace_write]`, with Codex's defaults filled in. */
-export interface WorkspaceWriteSettings {
-  /** `writable_roots`: more directories Codex may write. */
-  writableRoots: string[];
-  /** `network_access`. */
-  networkAccess: boolean;
-  /** `exclude_tmpdir_env_var`: keep `$TMPDIR` shut. */
-  excludeTmpdirEnvVar: boolean;
-  /** `exclude_slash_tmp`: keep `/tmp` shut. */
-  excludeSlashTmp: boolean;
-}
+import {
+  SANDBOX_MODES,
+  type SandboxMode,
+  type WorkspaceWriteSettings,
+} from "./turn_options.ts";
 
 /** The parts of the user's Codex configuration that bound Codex's power. */
 export interface UserCodexConfig {

@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { Activity } from "./activity.ts";
+import type { Activity } from "../activity.ts";
+import type { ReviewOutput } from "../store/rollout.ts";
 import { CodexError, saysSessionLocked, sessionLocked } from "../errors.ts";
 import type { Usage } from "./events.ts";
 import type { TurnState } from "./turn.ts";
@@ -26,36 +27,6 @@ export interface TurnResult {
   forkedFrom?: string;
   /** The commands Codex ran and the files it changed in this turn. */
   activity?: Activity;
-}
-
-/** One finding of Codex's reviewer. */
-export interface ReviewFinding {
-  /** One line. */
-  title: string;
-  /** The explanation. */
-  body: string;
-  /** 0 (highest) to 3, as Codex rates it. */
-  priority?: number;
-  /** Codex's confidence, 0 to 1. */
-  confidence?: number;
-  /** The file it is about. */
-  file?: string;
-  /** First line it is about. */
-  lineStart?: number;
-  /** Last line it is about. */
-  lineEnd?: number;
-}
-
-/** What Codex's reviewer concluded, as its rollout records it. */
-export interface ReviewOutput {
-  /** Every finding, as Codex ordered them. */
-  findings: ReviewFinding[];
-  /** Codex's verdict on the change ("patch is correct", …). */
-  overallCorrectness?: string;
-  /** Why. */
-  overallExplanation?: string;
-  /** Codex's confidence in the verdict, 0 to 1. */
-  overallConfidence?: number;
 }
 
 /** Which limit ended a turn early. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { newActivity } from "../codex/activity.ts";
+import { newActivity } from "../activity.ts";
 import { ACTIVITY_OUTPUT, activityLine } from "./activity_output.ts";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { z } from "zod";

@@ -7,8 +7,37 @@
 
 import { type OriginHeader, splitOriginHeader } from "../header.ts";
 import { isRecord, parseJson, stringOrUndefined } from "../json.ts";
-import type { Activity } from "../codex/activity.ts";
-import type { ReviewOutput } from "../codex/verdict.ts";
+import type { Activity } from "../activity.ts";
+
+/** One finding of Codex's reviewer. */
+export interface ReviewFinding {
+  /** One line. */
+  title: string;
+  /** The explanation. */
+  body: string;
+  /** 0 (highest) to 3, as Codex rates it. */
+  priority?: number;
+  /** Codex's confidence, 0 to 1. */
+  confidence?: number;
+  /** The file it is about. */
+  file?: string;
+  /** First line it is about. */
+  lineStart?: number;
+  /** Last line it is about. */
+  lineEnd?: number;
+}
+
+/** What Codex's reviewer concluded, as its rollout records it. */
+export interface ReviewOutput {
+  /** Every finding, as Codex ordered them. */
+  findings: ReviewFinding[];
+  /** Codex's verdict on the change ("patch is correct", …). */
+  overallCorrectness?: string;
+  /** Why. */
+  overallExplanation?: string;
+  /** Codex's confidence in the verdict, 0 to 1. */
+  overallConfidence?: number;
+}
 
 /** One message of a conversation. */
 export interface ConversationMessage {

@@ -17,7 +17,7 @@ import {
   newActivity,
   recordCommand,
   recordFileChange,
-} from "../codex/activity.ts";
+} from "../activity.ts";
 import { isRecord, parseJson, stringOrUndefined } from "../json.ts";
 
 /** One line's worth of activity. */

@@ -19,8 +19,8 @@ import {
   type ConversationMessage,
   parseReviewOutputLine,
   parseRolloutLine,
+  type ReviewOutput,
 } from "./rollout.ts";
-import type { ReviewOutput } from "../codex/verdict.ts";
 
 /** Codex's home: `CODEX_HOME`, else `~/.codex`. */
 export function codexHomeFrom(env: {

@@ -7,14 +7,14 @@
  * @module
  */
 
-import { type Activity, relativeTo } from "../codex/activity.ts";
+import { type Activity, relativeTo } from "../activity.ts";
 import { unknownSession } from "../errors.ts";
 import { pathInfo } from "../runtime/fs.ts";
 import {
   insideRoots,
   realRoots,
   requireSessionInRoots,
-} from "../turns/workspace_roots.ts";
+} from "./session_roots.ts";
 import {
   type ConversationPage,
   findRolloutFile,

@@ -12,7 +12,9 @@ import { ExecBackend } from "../codex/exec/backend.ts";
 import { CodexInstall } from "../codex/native_binary.ts";
 import type { Config } from "../config.ts";
 import { VERSION } from "../version.ts";
-import type { TurnLog } from "./service.ts";
+
+/** Where the service's log lines go (never stdout). */
+export type TurnLog = (level: "info" | "warning", message: string) => void;
 
 /**
  * The `clientInfo.name` given to `codex app-server`: Codex records it as the

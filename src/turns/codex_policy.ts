@@ -16,16 +16,16 @@ import {
   type ConfigOverride,
   SANDBOX_MODES,
   type SandboxMode,
+  type WorkspaceWriteSettings,
 } from "../codex/turn_options.ts";
 import {
   readUserCodexConfig,
   type UserCodexConfig,
-  type WorkspaceWriteSettings,
 } from "../codex/user_config.ts";
 import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
 import type { PlaceClaim } from "./place_leases.ts";
-import { isWithin, realPaths } from "./workspace_roots.ts";
+import { isWithin, realPaths } from "../paths.ts";
 
 export type { CodexPolicy };
 

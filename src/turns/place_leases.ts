@@ -11,7 +11,7 @@
  * @module
  */
 
-import { isWithin } from "./workspace_roots.ts";
+import { isWithin } from "../paths.ts";
 
 /** Where a turn works (a real path) and the real paths it can write in. */
 export interface PlaceClaim {

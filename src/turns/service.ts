@@ -9,7 +9,7 @@
  * @module
  */
 
-import { relativeTo } from "../codex/activity.ts";
+import { relativeTo } from "../activity.ts";
 import type { AskHuman } from "../codex/approvals.ts";
 import type { TurnBackend } from "../codex/backend.ts";
 import type {
@@ -32,7 +32,7 @@ import {
   checkQueueRoom,
   checkSupported,
 } from "./call_checks.ts";
-import { codexBackend } from "./codex_backend.ts";
+import { codexBackend, type TurnLog } from "./codex_backend.ts";
 import { boundedAsker } from "./human_bound.ts";
 import { placeClaim, policyBounds, resolvePolicy } from "./codex_policy.ts";
 import { PlaceLeases } from "./place_leases.ts";
@@ -78,9 +78,6 @@ export interface TurnCall {
    */
   askHuman?: AskHuman;
 }
-
-/** Where the service's log lines go (never stdout). */
-export type TurnLog = (level: "info" | "warning", message: string) => void;
 
 /** What a turn service is built with besides its configuration. */
 export interface TurnServiceOptions {

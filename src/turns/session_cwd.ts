@@ -9,11 +9,8 @@
 import { findRolloutFile, readSessionMeta } from "../store/rollout_files.ts";
 import { CodexError, unknownSession } from "../errors.ts";
 import { pathInfo } from "../runtime/fs.ts";
-import {
-  boundedDirectory,
-  requireSessionInRoots,
-  type WorkspaceBounds,
-} from "./workspace_roots.ts";
+import { requireSessionInRoots } from "../store/session_roots.ts";
+import { boundedDirectory, type WorkspaceBounds } from "./workspace_roots.ts";
 
 /** The directory a turn runs in, and the resumed session's rollout file. */
 export interface SessionPlace {

@@ -10,7 +10,9 @@
 
 import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
+import { isWithin, realPaths } from "../paths.ts";
 import { realPath } from "../runtime/fs.ts";
+import { describeRoots, realRoots } from "../store/session_roots.ts";
 
 /** The user's bounds on directories. */
 export interface WorkspaceBounds {
@@ -35,36 +37,6 @@ export interface WorkspaceBounds {
 export function workspaceBounds(config: Config): WorkspaceBounds {
   const { roots, home, codexHome } = config;
   return { roots, home, codexHome };
-}
-
-/**
- * Whether `path` is `dir` or lies below it (both absolute and normalized).
- *
- * @example
- * ```ts
- * import { isWithin } from "./workspace_roots.ts";
- * isWithin("/repo/src", "/repo"); // true
- * isWithin("/repository", "/repo"); // false
- * ```
- */
-export function isWithin(path: string, dir: string): boolean {
-  if (dir === "/") return path.startsWith("/");
-  return path === dir || path.startsWith(`${dir}/`);
-}
-
-/** The real paths of `paths` that exist. */
-export async function realPaths(paths: readonly string[]): Promise<string[]> {
-  const found = await Promise.all(paths.map(realPath));
-  return found.filter((path): path is string => path !== undefined);
-}
-
-/**
- * The roots' real paths. A root that is really `/` (a link to it) would let
- * Codex work anywhere: `checkRoots` refuses it at start-up, and should the
- * link change later it bounds nothing here.
- */
-export async function realRoots(roots: readonly string[]): Promise<string[]> {
-  return (await realPaths(roots)).filter((root) => root !== "/");
 }
 
 /**
@@ -134,50 +106,4 @@ export async function boundedDirectory(
     );
   }
   return real;
-}
-
-/**
- * Whether a recorded directory lies inside the roots (lexically, for
- * listings: sessions elsewhere are not this server's to show).
- */
-export function insideRoots(
-  path: string | undefined,
-  realRoots: readonly string[],
-): boolean {
-  return path !== undefined && realRoots.some((root) => isWithin(path, root));
-}
-
-/**
- * Refuses a stored session that works outside the roots: the session tools
- * show this server's sessions, not every session on the machine.
- *
- * @example
- * ```ts ignore
- * await requireSessionInRoots("/elsewhere", ["/home/me/src"], "01a2…"); // throws not_allowed
- * ```
- */
-export async function requireSessionInRoots(
-  cwd: string | undefined,
-  roots: readonly string[],
-  sessionId: string,
-): Promise<void> {
-  if (insideRoots(cwd, await realRoots(roots))) return;
-  throw new CodexError(
-    "not_allowed",
-    `Session ${sessionId} works in ${
-      cwd ?? "an unrecorded directory"
-    }, outside the directories this server may work in (CODEX_PERSISTENT_MCP_ROOTS).`,
-    {
-      sessionId,
-      hint: `This server only shows and continues sessions inside ${
-        describeRoots(roots)
-      }. Open it by hand with codex resume ${sessionId}.`,
-    },
-  );
-}
-
-function describeRoots(roots: readonly string[]): string {
-  return roots.length === 0
-    ? "an allowed root (none is set: the server was started in /)"
-    : `one of: ${roots.join(", ")}`;
 }

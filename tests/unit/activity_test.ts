@@ -13,7 +13,7 @@ import {
   recordCommand,
   recordFileChange,
   relativeTo,
-} from "../../src/codex/activity.ts";
+} from "../../src/activity.ts";
 import { parseEventLine } from "../../src/codex/events.ts";
 import { newTurnState, reduceTurn } from "../../src/codex/turn.ts";
 import {

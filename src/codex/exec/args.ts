@@ -4,31 +4,27 @@
  * @module
  */
 
-import type { SessionIntent, TurnInput } from "../session_intent.ts";
 import {
   type CodexPolicy,
   configFlags,
-  type ReasoningEffort,
   type ReviewTarget,
 } from "../turn_options.ts";
+import type { TurnRequest } from "../turn_request.ts";
 
-/** What one turn needs on Codex's command line. */
-export interface ExecArgsRequest {
-  /** The working directory Codex runs in (`-C`). */
-  cwd: string;
-  /** New, resumed (`resume <id>`) or forked (`fork <id>`). */
-  session: SessionIntent;
-  /** A prompt (`-`: read from stdin), a review (`review`), or none (a copy). */
-  input: TurnInput;
-  /** Per-turn model override (`-m`). */
-  model?: string;
-  /** Per-turn reasoning effort (`-c model_reasoning_effort=…`). */
-  reasoningEffort?: ReasoningEffort;
-  /** The sandbox (`-s`, which 0.77.0 lets no profile override) and overrides (`-c`). */
+/**
+ * What one turn needs on Codex's command line: the shared turn request's
+ * place, session, input, model, effort and images (`-C`, `resume <id>` or
+ * `fork <id>`, `-` or `review`, `-m`, `-c model_reasoning_effort=…`,
+ * `--image=…`), the sandbox (`-s`, which 0.77.0 lets no profile override)
+ * and overrides (`-c`), and a file holding the reply's JSON Schema
+ * (`--output-schema`).
+ */
+export interface ExecArgsRequest extends
+  Pick<
+    TurnRequest,
+    "cwd" | "session" | "input" | "model" | "reasoningEffort" | "images"
+  > {
   policy: Pick<CodexPolicy, "sandbox" | "configOverrides">;
-  /** Absolute paths of images for the prompt (`--image=…`, one each). */
-  images?: readonly string[];
-  /** A file holding the reply's JSON Schema (`--output-schema`). */
   outputSchemaFile?: string;
 }
 
