@@ -11,6 +11,7 @@
  * @module
  */
 
+import { expiredEntries } from "../retention.ts";
 import type { RequestId } from "@modelcontextprotocol/sdk/types";
 import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
@@ -88,19 +89,17 @@ export class InputRequiredCalls {
     return call;
   }
 
-  /** Drops held calls whose turn has long settled, and the oldest past the count. */
+  /**
+   * Drops held calls as the retention rule says: never one whose turn still
+   * runs (its question may still be waiting for the human).
+   */
   #prune(): void {
-    const now = Date.now();
-    const overflow = this.#held.size - this.#config.maxRetainedResults + 1;
-    [...this.#held].forEach(([state, { turn }], index) => {
-      const settledAt = turn.settledAt;
-      if (
-        index < overflow ||
-        (settledAt !== undefined &&
-          now - settledAt > this.#config.resultRetentionMs)
-      ) {
-        this.#held.delete(state);
-      }
-    });
+    for (
+      const [state] of expiredEntries(
+        this.#held,
+        ([, call]) => call.turn.settledAt,
+        this.#config,
+      )
+    ) this.#held.delete(state);
   }
 }

@@ -16,6 +16,7 @@ import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
 import type { RunningTurn } from "../turns/running_turn.ts";
 import type { TurnService } from "../turns/service.ts";
+import { expiredEntries } from "../retention.ts";
 import { OpenQuestions } from "./open_questions.ts";
 import { ProtocolError } from "./protocol_2026.ts";
 import type { ReplyField } from "./results.ts";
@@ -204,18 +205,12 @@ export class TaskBoard {
 
   /** Drops settled tasks past the retention bounds, the oldest first. */
   #prune(): void {
-    const now = Date.now();
-    const settled = [...this.#tasks.values()].filter((task) =>
-      task.turn.settledAt !== undefined
-    );
-    const overflow = this.#tasks.size - this.#config.maxRetainedResults;
-    settled.forEach((task, index) => {
-      if (
-        index < overflow ||
-        now - task.turn.settledAt! > this.#config.resultRetentionMs
-      ) {
-        this.#tasks.delete(task.turn.id);
-      }
-    });
+    for (
+      const task of expiredEntries(
+        this.#tasks.values(),
+        (kept) => kept.turn.settledAt,
+        this.#config,
+      )
+    ) this.#tasks.delete(task.turn.id);
   }
 }

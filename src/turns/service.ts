@@ -24,6 +24,7 @@ import { describeEvent } from "../codex/turn.ts";
 import type { TurnResult } from "../codex/verdict.ts";
 import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
+import { expiredEntries } from "../retention.ts";
 import { Limiter } from "../limiter.ts";
 import { SessionQueue } from "../session_queue.ts";
 import {
@@ -221,17 +222,15 @@ export class TurnService {
     this.#prune();
   }
 
-  /** Drops kept results past their time, then the oldest past the count. */
+  /** Drops kept results as the retention rule says. */
   #prune(): void {
-    const settled = [...this.#turns].filter((turn) =>
-      turn.settledAt !== undefined
-    );
-    const expired = Date.now() - this.#config.resultRetentionMs;
-    const excess = settled.length - this.#config.maxRetainedResults;
-    settled.sort((a, b) => a.settledAt! - b.settledAt!);
-    settled.forEach((turn, index) => {
-      if (index < excess || turn.settledAt! < expired) this.#turns.delete(turn);
-    });
+    for (
+      const turn of expiredEntries(
+        this.#turns,
+        (kept) => kept.settledAt,
+        this.#config,
+      )
+    ) this.#turns.delete(turn);
   }
 
   /**

@@ -313,3 +313,23 @@ askingTest(
   },
   { CODEX_PERSISTENT_MCP_APPROVAL_TIMEOUT_MS: "1000" },
 );
+
+askingTest(
+  "a held question whose turn still waits is never dropped, however many others are held: the oldest retry still gets its turn",
+  async (w) => {
+    // Three calls wait for the human at once, with room for one result.
+    const calls = [1, 2, 3].map((n) => chat(w, `ask 1 #${n}`));
+    const asked: InputRequired[] = [];
+    for (const call of calls) {
+      asked.push(inputRequired(await w.wire.modern("tools/call", call)));
+    }
+    for (const [index, call] of calls.entries()) {
+      const [key] = Object.keys(asked[index].inputRequests);
+      const answer = await retry(w, call, asked[index], {
+        [key]: { action: "accept", content: { approve: true } },
+      });
+      assertEquals(replyOf(answer), "answers: accept");
+    }
+  },
+  { CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS: "1" },
+);

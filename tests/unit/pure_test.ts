@@ -1,5 +1,6 @@
 /** Unit tests for the pure parts: argv, header, config, queue, limiter. */
 
+import { expiredEntries } from "../../src/retention.ts";
 import { buildExecArgs } from "../../src/codex/exec/args.ts";
 import { loadConfig } from "../../src/config.ts";
 import { splitOriginHeader, withOriginHeader } from "../../src/header.ts";
@@ -213,4 +214,20 @@ Deno.test("buildExecArgs binds every value to its flag, puts flags before the su
       .slice(7),
     ["fork", "s1"],
   );
+});
+
+Deno.test("the retention rule drops settled entries past their time, then the oldest settled past the count, never an unsettled one", () => {
+  const bounds = { resultRetentionMs: 100, maxRetainedResults: 2 };
+  const entries = [
+    { id: "old", at: 850 },
+    { id: "running", at: undefined },
+    { id: "a", at: 950 },
+    { id: "b", at: 960 },
+    { id: "c", at: 970 },
+  ];
+  const dropped = (now: number) =>
+    expiredEntries(entries, (entry) => entry.at, bounds, now).map((e) => e.id);
+  assertEquals(dropped(1_000), ["old", "a"]);
+  assertEquals(dropped(1_065), ["old", "a", "b"]);
+  assertEquals(dropped(10_000), ["old", "a", "b", "c"]);
 });
