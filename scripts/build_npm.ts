@@ -1,5 +1,5 @@
 /**
- * Builds the npm package into npm/: one bundled, minified ESM bin for Node 18+
+ * Builds the npm package into npm/: one bundled, minified ESM bin for Node 20+
  * with the MCP SDK and zod inside (start-up is dominated by loading them, and
  * one bundled file loads about twice as fast), plus package.json, README.md
  * and LICENSE. Then smoke-tests the bin under Node.
@@ -20,6 +20,8 @@ const root = new URL("../", import.meta.url).pathname;
 const out = `${root}npm`;
 const binName = "codex-persistent-mcp";
 const binPath = `bin/${binName}.mjs`;
+/** The oldest Node the package runs on (18 has been unsupported since 2025-04). */
+const MIN_NODE = 20;
 
 /** `npm:/name@version/` or `npm:name@version` from the import map → version. */
 function importMapVersion(name: string): string {
@@ -113,10 +115,16 @@ process.exit(await main(process.argv.slice(2)));`,
     nodePaths: [nodeModules],
     plugins: [swapRuntime],
     legalComments: "none",
-    // Bundled CommonJS dependencies (ajv) call require().
+    // Bundled CommonJS dependencies (ajv) call require(). The Node check
+    // comes first, and the bundle keeps Node 18's syntax, so that an older
+    // Node says in one line what it needs instead of a stack trace.
     banner: {
       js: `#!/usr/bin/env node
 import { createRequire as __createRequire } from "node:module";
+if (Number(process.versions.node.split(".")[0]) < ${MIN_NODE}) {
+  console.error(\`codex-persistent-mcp needs Node.js ${MIN_NODE} or newer; this is Node.js \${process.versions.node}. Install a current Node.js (https://nodejs.org) and run it again.\`);
+  process.exit(1);
+}
 const require = __createRequire(import.meta.url);`,
     },
     logLevel: "warning",
@@ -145,7 +153,7 @@ async function buildPackage(): Promise<void> {
         type: "module",
         bin: { [binName]: binPath },
         files: ["bin/", "README.md", "LICENSE"],
-        engines: { node: ">=18" },
+        engines: { node: `>=${MIN_NODE}` },
         license: denoJson.license,
         repository: {
           type: "git",

@@ -1,7 +1,7 @@
 /**
  * Installs what the tests run against into .tools/ (from npm): the pinned
  * Codex CLI versions (each ~400 MB with its native binary), the official
- * Node 18 binary (the npm package's oldest supported Node), beside whatever
+ * Node 18 binary (the npm bin must refuse it in one line), beside whatever
  * Node the machine has, and Claude Code (an interactive client that takes
  * tasks). Skips what is already there.
  */
