@@ -29,7 +29,6 @@ export const SANDBOX_MODES = [
 /** One of {@linkcode SANDBOX_MODES}. */
 export type SandboxMode = typeof SANDBOX_MODES[number];
 
-/** What one call's Codex may do, decided once before Codex runs. */
 /** `[sandbox_workspace_write]`, with Codex's defaults filled in. */
 export interface WorkspaceWriteSettings {
   /** `writable_roots`: more directories Codex may write. */
@@ -42,6 +41,7 @@ export interface WorkspaceWriteSettings {
   excludeSlashTmp: boolean;
 }
 
+/** What one call's Codex may do, decided once before Codex runs. */
 export interface CodexPolicy {
   /** Passed explicitly to every process, thread and turn. */
   sandbox: SandboxMode;

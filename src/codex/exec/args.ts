@@ -24,7 +24,9 @@ export interface ExecArgsRequest extends
     TurnRequest,
     "cwd" | "session" | "input" | "model" | "reasoningEffort" | "images"
   > {
+  /** The sandbox (`-s`) and the overrides (`-c`). */
   policy: Pick<CodexPolicy, "sandbox" | "configOverrides">;
+  /** A file holding the reply's JSON Schema (`--output-schema`). */
   outputSchemaFile?: string;
 }
 
