@@ -267,11 +267,9 @@ function item(value: unknown): AppServerItem | undefined {
           ? strings(value.command).join(" ")
           : field("command"),
         aggregatedOutput: stringOrUndefined(value.aggregatedOutput) ?? null,
-        exitCode: typeof value.exitCode === "number" ? value.exitCode : null,
+        exitCode: count(value.exitCode) ?? null,
         status,
-        ...(count(value.durationMs) === undefined
-          ? {}
-          : { durationMs: count(value.durationMs) }),
+        durationMs: count(value.durationMs),
       };
     case "fileChange":
       return {
