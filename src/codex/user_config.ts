@@ -30,7 +30,7 @@ export interface UserCodexConfig {
   /**
    * Variables Codex itself reads secrets from: the model providers'
    * `env_key` and `env_http_headers`, the MCP servers' `env_vars` and
-   * `bearer_token_env_var`, and Codex's own API key variables.
+   * `bearer_token_env_var`, Codex's own API key variables and the proxies.
    */
   credentialEnv: string[];
   /** Why the file could not be read as TOML (Codex itself will refuse it too). */
@@ -104,14 +104,25 @@ export function parseUserCodexConfig(
   };
 }
 
-/** Codex's own API key variables, whatever the configuration says. */
-const CODEX_KEY_VARIABLES = ["OPENAI_API_KEY", "CODEX_API_KEY"];
+/**
+ * What Codex itself reads, whatever the configuration says: its API key
+ * variables, and the proxies it reaches the model through (a proxy URL may
+ * carry a password).
+ */
+const CODEX_OWN_VARIABLES = [
+  "OPENAI_API_KEY",
+  "CODEX_API_KEY",
+  ...["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"].flatMap((name) => [
+    name,
+    name.toLowerCase(),
+  ]),
+];
 
 function credentialEnvOf(table: Record<string, unknown>): string[] {
   const entries = (value: unknown): Record<string, unknown>[] =>
     isRecord(value) ? Object.values(value).filter(isRecord) : [];
   const names = [
-    ...CODEX_KEY_VARIABLES,
+    ...CODEX_OWN_VARIABLES,
     ...entries(table.model_providers).flatMap((provider) => [
       ...strings([provider.env_key]),
       ...(isRecord(provider.env_http_headers)

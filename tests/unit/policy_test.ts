@@ -7,9 +7,11 @@ import { EventEmitter } from "node:events";
 import { parseUserCodexConfig } from "../../src/codex/user_config.ts";
 import { LineStdioTransport } from "../../src/mcp/stdio_transport.ts";
 import { checkCallInput } from "../../src/turns/call_checks.ts";
+import { loadConfig } from "../../src/config.ts";
 import {
   codexPolicy,
   type PolicyBounds,
+  policyBounds,
 } from "../../src/turns/codex_policy.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
@@ -152,4 +154,46 @@ Deno.test("the stdio reader splits lines across chunks, and answers an oversized
   const answer = JSON.parse(written[0]);
   assertEquals(answer.id, 7);
   assertEquals(answer.error.code, -32600);
+});
+
+Deno.test("secrets Codex reads itself (its key, a provider's env_key, an MCP server's variables, a proxy with a password) reach Codex's process but never its shell; other secrets reach neither", () => {
+  const config = loadConfig({
+    HOME: "/home/me",
+    OPENAI_API_KEY: "sk-x",
+    MY_PROVIDER_KEY: "k",
+    GH_PAT: "ghp_y",
+    HTTPS_PROXY: "http://me:secret@proxy:8080",
+    DATABASE_URL: "postgres://app:pw@db/app",
+    HELPER: "xoxb-123",
+    PATH: "/usr/bin",
+  });
+  const user = parseUserCodexConfig(`
+[model_providers.mine]
+env_key = "MY_PROVIDER_KEY"
+[mcp_servers.gh]
+command = "gh-mcp"
+env_vars = ["GH_PAT"]
+`);
+  const policy = codexPolicy(undefined, user, policyBounds(config), {
+    codexHome: "/home/me/.codex",
+    writableRoots: [],
+  });
+  assertEquals(
+    [...policy.hiddenFromCodex].sort(),
+    ["DATABASE_URL", "HELPER"],
+  );
+  const excluded = policy.configOverrides.find(([key]) =>
+    key === "shell_environment_policy.exclude"
+  )?.[1] as string[];
+  assertEquals(
+    [...excluded].sort(),
+    [
+      "DATABASE_URL",
+      "GH_PAT",
+      "HELPER",
+      "HTTPS_PROXY",
+      "MY_PROVIDER_KEY",
+      "OPENAI_API_KEY",
+    ],
+  );
 });
