@@ -97,7 +97,7 @@ function recordItem(activity: Activity, item: ThreadItem): void {
         recordFileChange(activity, {
           path: change.path,
           kind: change.kind,
-          diff: change.diff || undefined,
+          diff: change.diff,
         });
       }
       break;

@@ -99,7 +99,7 @@ export function parseActivityLine(line: string): ActivityLine | undefined {
  * A 0.77.0 shell call with its output: a patch applied through the shell
  * is the files it lists; any other call is a command.
  */
-export function pairedCall(
+function pairedCall(
   call: Extract<ActivityLine, { kind: "call" }>,
   output: Extract<ActivityLine, { kind: "output" }> | undefined,
 ): ActivityLine {
@@ -172,24 +172,51 @@ function completedItem(
 }
 
 /**
- * A turn's activity from its lines, oldest first.
+ * A turn's activity, gathered from its rollout lines read backwards (as
+ * pages are read): a 0.77.0 call's output comes before its call, and the
+ * turn ends at its user message, where `take` hands the activity over.
  *
  * @example
  * ```ts
- * import { activityOf } from "./rollout_activity.ts";
- * activityOf([{ kind: "files", changes: [{ path: "a.ts", kind: "add" }] }]).file_changes;
- * // [{ path: "a.ts", kind: "add" }]
+ * import { BackwardActivity, parseActivityLine } from "./rollout_activity.ts";
+ * const turn = new BackwardActivity();
+ * turn.add(parseActivityLine(JSON.stringify({ type: "event_msg", payload: {
+ *   type: "item_completed",
+ *   item: { type: "FileChange", status: "completed", changes: { "/r/a.ts": { type: "add", content: "x\n" } } },
+ * } }))!);
+ * turn.take().file_changes[0].path; // "/r/a.ts"
  * ```
  */
-export function activityOf(lines: readonly ActivityLine[]): Activity {
-  const activity = newActivity();
-  for (const line of lines) {
-    if (line.kind === "command") recordCommand(activity, line.report);
-    else if (line.kind === "files") {
-      for (const change of line.changes) recordFileChange(activity, change);
-    }
+export class BackwardActivity {
+  /** What the turn did, newest first. */
+  #done: ActivityLine[] = [];
+  /** 0.77.0 call outputs waiting for their calls, by call id. */
+  readonly #outputs = new Map<
+    string,
+    Extract<ActivityLine, { kind: "output" }>
+  >();
+
+  /** Adds the line read before (older than) the last one added. */
+  add(line: ActivityLine): void {
+    if (line.kind === "output") this.#outputs.set(line.callId, line);
+    else if (line.kind === "call") {
+      this.#done.push(pairedCall(line, this.#outputs.get(line.callId)));
+    } else this.#done.push(line);
   }
-  return activity;
+
+  /** The activity gathered since the last `take`, oldest first; starts anew. */
+  take(): Activity {
+    const activity = newActivity();
+    for (const line of this.#done.reverse()) {
+      if (line.kind === "command") recordCommand(activity, line.report);
+      else if (line.kind === "files") {
+        for (const change of line.changes) recordFileChange(activity, change);
+      }
+    }
+    this.#done = [];
+    this.#outputs.clear();
+    return activity;
+  }
 }
 
 /** The files apply_patch lists on success (`A a.txt`, `M b.txt`, `D c.txt`). */

@@ -5,12 +5,7 @@
  * @module
  */
 
-import {
-  type ActivityLine,
-  activityOf,
-  pairedCall,
-  parseActivityLine,
-} from "./rollout_activity.ts";
+import { BackwardActivity, parseActivityLine } from "./rollout_activity.ts";
 import { type OriginHeader, withOriginHeader } from "../header.ts";
 import { linesBackward, linesForward } from "../file_lines.ts";
 import { isRecord, parseJson, stringOrUndefined } from "../json.ts";
@@ -225,18 +220,15 @@ export async function readConversationPage(
   let nextBefore: number | undefined;
   // An origin note with no message before it (so far, reading backwards).
   let leadingOrigin: OriginHeader | undefined;
-  // What Codex did since the user message being looked for (newest first),
-  // and 0.77.0's call outputs waiting for their calls.
-  let done: ActivityLine[] = [];
-  const outputs = new Map<string, Extract<ActivityLine, { kind: "output" }>>();
+  // What Codex did since the user message being looked for.
+  const turn = new BackwardActivity();
   const end = Math.min(options.before ?? options.size, options.size);
   for await (const { text, start } of linesBackward(path, end)) {
     const activity = parseActivityLine(text);
-    if (activity?.kind === "output") outputs.set(activity.callId, activity);
-    else if (activity?.kind === "call") {
-      done.push(pairedCall(activity, outputs.get(activity.callId)));
-    } else if (activity !== undefined) done.push(activity);
-    if (activity !== undefined) continue;
+    if (activity !== undefined) {
+      turn.add(activity);
+      continue;
+    }
     const record = parseRolloutLine(text);
     if (record === undefined) continue;
     if (record.role === "origin") {
@@ -250,9 +242,7 @@ export async function readConversationPage(
     }
     leadingOrigin = undefined;
     if (record.role === "user") {
-      record.activity = activityOf(done.reverse());
-      done = [];
-      outputs.clear();
+      record.activity = turn.take();
     }
     newestFirst.push(record);
     if (record.role === "user" && ++turns === options.turns) {

@@ -5,6 +5,7 @@
  */
 
 import {
+  type Activity,
   MAX_COMMANDS,
   MAX_DIFF_CHARS,
   MAX_FILE_CHANGES,
@@ -23,9 +24,7 @@ import {
 import { parseAppServerLine } from "../../src/codex/app_server/protocol.ts";
 import { activityLine } from "../../src/mcp/activity_output.ts";
 import {
-  type ActivityLine,
-  activityOf,
-  pairedCall,
+  BackwardActivity,
   parseActivityLine,
 } from "../../src/store/rollout_activity.ts";
 import { assert, assertEquals } from "../support/assert.ts";
@@ -115,22 +114,18 @@ Deno.test("app-server: commandExecution carries its duration, fileChange its dif
   ]);
 });
 
-/** Lines as a rollout file records them, read backwards as the reader does. */
-function fromRollout(lines: unknown[]): ActivityLine[] {
-  const parsed = lines.map((line) => parseActivityLine(JSON.stringify(line)));
-  const outputs = new Map<string, Extract<ActivityLine, { kind: "output" }>>();
-  const done: ActivityLine[] = [];
-  for (const line of parsed.reverse()) {
-    if (line?.kind === "output") outputs.set(line.callId, line);
-    else if (line?.kind === "call") {
-      done.push(pairedCall(line, outputs.get(line.callId)));
-    } else if (line !== undefined) done.push(line);
+/** The activity of rollout lines, read backwards as the page reader does. */
+function fromRollout(lines: unknown[]): Activity {
+  const turn = new BackwardActivity();
+  for (const line of lines.toReversed()) {
+    const parsed = parseActivityLine(JSON.stringify(line));
+    if (parsed !== undefined) turn.add(parsed);
   }
-  return done.reverse();
+  return turn.take();
 }
 
 Deno.test("rollout 0.169.0+: item_completed CommandExecution and FileChange events", () => {
-  const activity = activityOf(fromRollout([
+  const activity = fromRollout([
     {
       type: "event_msg",
       payload: {
@@ -172,7 +167,7 @@ Deno.test("rollout 0.169.0+: item_completed CommandExecution and FileChange even
         output: "Exit code: 0\nOutput:\nok",
       },
     },
-  ]));
+  ]);
   assertEquals(activity.commands, [{
     command: "/bin/bash -c 'echo out; exit 3'",
     exit_code: 3,
@@ -215,7 +210,7 @@ Deno.test("rollout 0.77.0: a shell call pairs with its output; a patch through t
       }),
     },
   });
-  const activity = activityOf(fromRollout([
+  const activity = fromRollout([
     call("a", ["bash", "-c", "apply_patch <<'EOF'\n*** Begin Patch\n…"]),
     output(
       "a",
@@ -225,7 +220,7 @@ Deno.test("rollout 0.77.0: a shell call pairs with its output; a patch through t
     call("b", ["bash", "-c", "npm test"]),
     output("b", "1 failing\n", 1),
     call("c", ["ls"]),
-  ]));
+  ]);
   assertEquals(activity.file_changes, [
     { path: "a.txt", kind: "add" },
     { path: "b.txt", kind: "update" },

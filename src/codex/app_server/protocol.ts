@@ -19,6 +19,7 @@
  */
 
 import { isRecord, parseJson, stringOrUndefined } from "../../json.ts";
+import type { FileChangeItem } from "../events.ts";
 
 const CHANGE_KINDS = ["add", "delete", "update"] as const;
 /** What items and turns share of their statuses. */
@@ -43,11 +44,7 @@ export type AppServerItem =
   | {
     type: "fileChange";
     id: string;
-    changes: {
-      path: string;
-      kind: typeof CHANGE_KINDS[number];
-      diff?: string;
-    }[];
+    changes: FileChangeItem["changes"];
     status: AppServerItemStatus;
   }
   | {
