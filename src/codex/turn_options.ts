@@ -54,6 +54,17 @@ export interface CodexPolicy {
    * (secrets it does not read itself; those it reads stay out of its shell).
    */
   hiddenFromCodex: readonly string[];
+  /**
+   * Directories the sandboxed shell must not read (Codex's home), where
+   * Codex can deny reads (see `permission_profile.ts`).
+   */
+  unreadable: readonly string[];
+  /**
+   * Set when the sandbox is a permission profile among `configOverrides`:
+   * then no `-s`, thread `sandbox` or turn `sandboxPolicy` is passed, since
+   * each would replace the profile.
+   */
+  byProfile?: boolean;
 }
 
 /** A TOML value (what a configuration override sets). */

@@ -174,6 +174,8 @@ export function codexPolicy(
     workspaceWrite,
     configOverrides: configOverrides(user, bounds, workspaceWrite),
     hiddenFromCodex: bounds.hiddenEnv.filter((name) => !needed.has(name)),
+    // Its key, its config and every other session's transcript.
+    unreadable: [...new Set([codexHome, bounds.codexHome])],
   };
 }
 

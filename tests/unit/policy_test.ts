@@ -4,6 +4,7 @@
  */
 
 import { EventEmitter } from "node:events";
+import { forCodexVersion } from "../../src/codex/permission_profile.ts";
 import { parseUserCodexConfig } from "../../src/codex/user_config.ts";
 import { LineStdioTransport } from "../../src/mcp/stdio_transport.ts";
 import { checkCallInput } from "../../src/turns/call_checks.ts";
@@ -196,4 +197,50 @@ env_vars = ["GH_PAT"]
       "OPENAI_API_KEY",
     ],
   );
+});
+
+Deno.test("from Codex 0.171.0 a sandboxed policy becomes a permission profile that denies Codex's home and keeps the user's workspace-write settings", () => {
+  const base = {
+    workspaceWrite: {
+      writableRoots: ["/data"],
+      networkAccess: true,
+      excludeTmpdirEnvVar: true,
+      excludeSlashTmp: false,
+    },
+    configOverrides: [["features.undo", false]] as const,
+    hiddenFromCodex: [],
+    unreadable: ["/home/me/.codex"],
+  };
+  const write = { ...base, sandbox: "workspace-write" as const };
+  // Older versions, and no sandbox at all, keep the sandbox mode.
+  assertEquals(forCodexVersion(write, "/repo", "0.169.0"), write);
+  const full = { ...base, sandbox: "danger-full-access" as const };
+  assertEquals(forCodexVersion(full, "/repo", "0.171.0"), full);
+  const profiled = forCodexVersion(write, "/repo", "0.171.0");
+  assert(profiled.byProfile === true);
+  assertEquals(profiled.configOverrides, [
+    ["features.undo", false],
+    ["default_permissions", "codex-persistent-mcp"],
+    ["permissions.codex-persistent-mcp.extends", ":workspace"],
+    ["permissions.codex-persistent-mcp.filesystem", {
+      "/repo": "write",
+      "/data": "write",
+      ":slash_tmp": "write",
+      ":tmpdir": "read",
+      "/home/me/.codex": "none",
+    }],
+    ["permissions.codex-persistent-mcp.network.enabled", true],
+  ]);
+  const read = forCodexVersion(
+    { ...base, sandbox: "read-only" },
+    "/repo",
+    "0.171.0",
+  );
+  assertEquals(read.configOverrides.slice(2), [
+    ["permissions.codex-persistent-mcp.extends", ":read-only"],
+    ["permissions.codex-persistent-mcp.filesystem", {
+      "/home/me/.codex": "none",
+    }],
+    ["permissions.codex-persistent-mcp.network.enabled", false],
+  ]);
 });

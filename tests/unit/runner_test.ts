@@ -49,6 +49,7 @@ const base = {
     },
     configOverrides: [],
     hiddenFromCodex: [],
+    unreadable: [],
   },
 };
 

@@ -18,6 +18,7 @@ import {
   BackendUnavailableError,
   type TurnBackend,
 } from "../backend.ts";
+import { forCodexVersion } from "../permission_profile.ts";
 import { withReviewOutput } from "../review_output.ts";
 import { originInstructions } from "../../header.ts";
 import { pathInfo } from "../../runtime/fs.ts";
@@ -92,8 +93,16 @@ export class AppServerBackend implements TurnBackend {
    * broke before the turn began, or the request is a fork that only copies
    * the session (a thread cannot be forked without a turn).
    */
-  async runTurn(request: TurnRequest): Promise<TurnResult> {
-    throwIfCancelled(request.signal, namedSession(request.session));
+  async runTurn(asked: TurnRequest): Promise<TurnResult> {
+    throwIfCancelled(asked.signal, namedSession(asked.session));
+    const request = {
+      ...asked,
+      policy: forCodexVersion(
+        asked.policy,
+        asked.cwd,
+        await this.#options.codex.version(),
+      ),
+    };
     if (request.input.kind === "copy") {
       throw new BackendUnavailableError(
         "the app-server cannot copy a session without a turn",
@@ -190,7 +199,8 @@ export class AppServerBackend implements TurnBackend {
     // overrides go to the thread too: 0.77.0 applies no `-c` to threads.
     const threadParams = {
       approvalPolicy: "never",
-      sandbox: request.policy.sandbox,
+      // A sandbox mode would replace the permission profile.
+      ...(request.policy.byProfile ? {} : { sandbox: request.policy.sandbox }),
       cwd: request.cwd,
       config: Object.fromEntries(request.policy.configOverrides),
     };

@@ -198,7 +198,9 @@ function startRequest(
     ...(request.reasoningEffort === undefined
       ? {}
       : { effort: request.reasoningEffort }),
-    sandboxPolicy: sandboxPolicy(request.policy),
+    ...(request.policy.byProfile
+      ? {}
+      : { sandboxPolicy: sandboxPolicy(request.policy) }),
     // Sticks to the thread: every turn says whether Codex may ask.
     approvalPolicy: request.askHuman === undefined ? "never" : "on-request",
     ...(request.outputSchema === undefined

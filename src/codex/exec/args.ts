@@ -25,7 +25,7 @@ export interface ExecArgsRequest extends
     "cwd" | "session" | "input" | "model" | "reasoningEffort" | "images"
   > {
   /** The sandbox (`-s`) and the overrides (`-c`). */
-  policy: Pick<CodexPolicy, "sandbox" | "configOverrides">;
+  policy: Pick<CodexPolicy, "sandbox" | "configOverrides" | "byProfile">;
   /** A file holding the reply's JSON Schema (`--output-schema`). */
   outputSchemaFile?: string;
 }
@@ -56,11 +56,9 @@ export function buildExecArgs(request: ExecArgsRequest): string[] {
   if (request.reasoningEffort !== undefined) {
     args.push("-c", `model_reasoning_effort="${request.reasoningEffort}"`);
   }
-  args.push(
-    "-s",
-    request.policy.sandbox,
-    ...configFlags(request.policy.configOverrides),
-  );
+  // `-s` would replace a permission profile.
+  if (!request.policy.byProfile) args.push("-s", request.policy.sandbox);
+  args.push(...configFlags(request.policy.configOverrides));
   for (const image of request.images ?? []) args.push(`--image=${image}`);
   if (request.outputSchemaFile !== undefined) {
     args.push(`--output-schema=${request.outputSchemaFile}`);

@@ -7,6 +7,7 @@
 
 import type { BackendCapabilities, TurnBackend } from "../backend.ts";
 import type { CodexInstall } from "../native_binary.ts";
+import { forCodexVersion } from "../permission_profile.ts";
 import { withReviewOutput } from "../review_output.ts";
 import type { TurnRequest } from "../turn_request.ts";
 import type { TurnResult } from "../verdict.ts";
@@ -34,7 +35,17 @@ export class ExecBackend implements TurnBackend {
   /** Runs the turn; a review reads its structured output from the store. */
   async runTurn(request: TurnRequest): Promise<TurnResult> {
     const { path, env } = await this.#codex.command();
-    const result = await runCodexTurn({ ...request, codexBin: path, env });
+    const policy = forCodexVersion(
+      request.policy,
+      request.cwd,
+      await this.#codex.version(),
+    );
+    const result = await runCodexTurn({
+      ...request,
+      policy,
+      codexBin: path,
+      env,
+    });
     // `codex exec review` always starts a new session: look its file up.
     return request.input.kind !== "review"
       ? result
