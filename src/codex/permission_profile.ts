@@ -21,8 +21,11 @@ const PROFILE = "codex-persistent-mcp";
  * {@linkcode READ_DENIAL_SINCE} on, a sandboxed policy becomes a profile
  * that extends the built-in one of its mode, keeps the user's
  * `[sandbox_workspace_write]` (which built-in profiles ignore), and denies
- * every `unreadable` directory. `danger-full-access`, and older versions,
- * keep the sandbox mode.
+ * every `unreadable` directory. `danger-full-access`, older versions, and
+ * a turn where Codex may ask the human (`mayAsk`) keep the sandbox mode:
+ * under a profile, Codex 0.171.0 runs a command the human approved to leave
+ * the sandbox inside it all the same (measured), so approvals would decide
+ * nothing.
  *
  * @example
  * ```ts
@@ -36,7 +39,7 @@ const PROFILE = "codex-persistent-mcp";
  *   configOverrides: [],
  *   hiddenFromCodex: [],
  *   unreadable: ["/home/me/.codex"],
- * }, "/repo", "0.171.0");
+ * }, "/repo", "0.171.0", false);
  * policy.byProfile; // true
  * ```
  */
@@ -44,9 +47,10 @@ export function forCodexVersion(
   policy: CodexPolicy,
   cwd: string,
   version: string | undefined,
+  mayAsk: boolean,
 ): CodexPolicy {
   if (
-    policy.sandbox === "danger-full-access" || policy.byProfile ||
+    policy.sandbox === "danger-full-access" || policy.byProfile || mayAsk ||
     !versionAtLeast(version, READ_DENIAL_SINCE)
   ) return policy;
   const filesystem: Record<string, TomlValue> = {};

@@ -213,10 +213,12 @@ Deno.test("from Codex 0.171.0 a sandboxed policy becomes a permission profile th
   };
   const write = { ...base, sandbox: "workspace-write" as const };
   // Older versions, and no sandbox at all, keep the sandbox mode.
-  assertEquals(forCodexVersion(write, "/repo", "0.169.0"), write);
+  assertEquals(forCodexVersion(write, "/repo", "0.169.0", false), write);
+  // Nor may a turn that can ask the human: approvals must still decide.
+  assertEquals(forCodexVersion(write, "/repo", "0.171.0", true), write);
   const full = { ...base, sandbox: "danger-full-access" as const };
-  assertEquals(forCodexVersion(full, "/repo", "0.171.0"), full);
-  const profiled = forCodexVersion(write, "/repo", "0.171.0");
+  assertEquals(forCodexVersion(full, "/repo", "0.171.0", false), full);
+  const profiled = forCodexVersion(write, "/repo", "0.171.0", false);
   assert(profiled.byProfile === true);
   assertEquals(profiled.configOverrides, [
     ["features.undo", false],
@@ -235,6 +237,7 @@ Deno.test("from Codex 0.171.0 a sandboxed policy becomes a permission profile th
     { ...base, sandbox: "read-only" },
     "/repo",
     "0.171.0",
+    false,
   );
   assertEquals(read.configOverrides.slice(2), [
     ["permissions.codex-persistent-mcp.extends", ":read-only"],

@@ -101,6 +101,7 @@ export class AppServerBackend implements TurnBackend {
         asked.policy,
         asked.cwd,
         await this.#options.codex.version(),
+        asked.askHuman !== undefined,
       ),
     };
     if (request.input.kind === "copy") {

@@ -39,6 +39,7 @@ export class ExecBackend implements TurnBackend {
       request.policy,
       request.cwd,
       await this.#codex.version(),
+      false, // exec never asks
     );
     const result = await runCodexTurn({
       ...request,
