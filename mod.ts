@@ -26,11 +26,13 @@
  */
 
 export { type Config, loadConfig } from "./src/config.ts";
+export { serveStdio, type StdioServer } from "./src/mcp/stdio.ts";
 export {
-  type CreateServerOptions,
-  serveStdio,
-  type StdioServer,
-} from "./src/mcp/server.ts";
+  type CodexServices,
+  createServices,
+  type ServicesOptions,
+} from "./src/mcp/services.ts";
+export { createMcpServer } from "./src/mcp/server.ts";
 export { VERSION } from "./src/version.ts";
 export {
   type TurnCall,

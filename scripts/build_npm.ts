@@ -52,7 +52,9 @@ async function run(
 }
 
 const dependencies = {
-  "@modelcontextprotocol/sdk": importMapVersion("@modelcontextprotocol/sdk"),
+  "@modelcontextprotocol/server": importMapVersion(
+    "@modelcontextprotocol/server",
+  ),
   "smol-toml": importMapVersion("smol-toml"),
   zod: importMapVersion("zod"),
 };

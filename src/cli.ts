@@ -7,7 +7,7 @@
 import process from "node:process";
 import { loadConfig } from "./config.ts";
 import { checkRoots } from "./turns/workspace_roots.ts";
-import { serveStdio } from "./mcp/server.ts";
+import { serveStdio } from "./mcp/stdio.ts";
 import { settingsHelp } from "./settings.ts";
 import { VERSION } from "./version.ts";
 
@@ -55,7 +55,7 @@ export async function main(args: string[]): Promise<number> {
     console.error(`codex-persistent-mcp: ${(error as Error).message}`);
     return 2;
   }
-  const server = await serveStdio(config);
+  const server = serveStdio(config);
   return await new Promise<number>((resolve) => {
     let stopping = false;
     const shutdown = async (): Promise<void> => {

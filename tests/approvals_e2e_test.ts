@@ -7,7 +7,6 @@
  * by outcome: was the file outside written?
  */
 
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import {
   assert,
   assertEquals,
@@ -173,7 +172,7 @@ async function formTaker(
   const h = await startHarness(target, env, undefined, {
     capabilities: { elicitation: { form: {} } },
   });
-  h.server.client.setRequestHandler(ElicitRequestSchema, (request) => {
+  h.server.client.setRequestHandler("elicitation/create", (request) => {
     asked.push(request.params.message);
     const accepts = answer === "accept" ||
       (answer === "accept once" && asked.length === 1);
@@ -288,12 +287,13 @@ for (const target of TARGETS) {
       );
       assertEquals(asInput.resultType, "input_required");
       assert(asInput.requestState !== asked.requestState);
-      const forged = await call({
+      // A state the SDK's codec did not seal is refused before any tool runs.
+      const forged = await wire.modern("tools/call", {
         ...first,
         requestState: crypto.randomUUID(),
         inputResponses: accept,
       });
-      assertEquals(forged.isError, true);
+      assertEquals(forged.error?.code, -32602);
       assert(!exists(markers.asked), "ran before the human answered");
       assert(!exists(markers.asInput), "tool input approved a command");
       // The human's own answers: decline the second, accept the first.

@@ -89,11 +89,12 @@ e2eTests(
           `${name} lacks ${field}`,
         );
       }
-      assertEquals(
-        tool.outputSchema?.required?.sort(),
-        ["session_id", "status"],
-      );
-      assert(replyField in (tool.outputSchema?.properties ?? {}), name);
+      const output = tool.outputSchema as {
+        required?: string[];
+        properties?: Record<string, unknown>;
+      };
+      assertEquals(output.required?.sort(), ["session_id", "status"]);
+      assert(replyField in (output.properties ?? {}), name);
     }
   },
 );

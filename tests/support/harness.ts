@@ -16,10 +16,10 @@ import {
 } from "./codex.ts";
 import { fixtureTest } from "./fixture_test.ts";
 import { type FakeModel, startFakeModel } from "./fake_model.ts";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
-import type { ClientOptions } from "@modelcontextprotocol/sdk/client/index";
+import type { ClientOptions } from "@modelcontextprotocol/client";
 import {
   callTool,
+  type CallToolResult,
   DENO_SERVER_COMMAND,
   resultText,
   type ServerUnderTest,

@@ -1,27 +1,41 @@
 /**
- * The whole server in this process, without Codex: `createServer` with a
+ * The whole server in this process, without Codex: the shared services and the SDK's stdio entry with a
  * scripted backend, driven by the official MCP client over the SDK's
  * in-memory transport. Everything above the backend is the real code.
  */
 
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type {
-  Client as ClientType,
-  ClientOptions,
-} from "@modelcontextprotocol/sdk/client/index";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { InMemoryTransport as InMemoryTransportType } from "@modelcontextprotocol/sdk/inMemory";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
+import {
+  Client,
+  type ClientOptions,
+  InMemoryTransport,
+} from "@modelcontextprotocol/client";
 import { loadConfig } from "../../src/config.ts";
 import { fixtureTest } from "./fixture_test.ts";
-import { type CodexMcpServer, createServer } from "../../src/mcp/server.ts";
+import type { CallToolResult } from "./mcp.ts";
+import { createMcpServer } from "../../src/mcp/server.ts";
+import { type CodexServices, createServices } from "../../src/mcp/services.ts";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import type { Transport } from "@modelcontextprotocol/server";
 import { ScriptedBackend, type TurnScript } from "./scripted_backend.ts";
 import type { BackendCapabilities } from "../../src/codex/backend.ts";
 
+/**
+ * The services of a server in this process, and how a connection is
+ * served from them (as the command line serves stdio).
+ */
+export interface LocalServer {
+  turns: CodexServices["turns"];
+  store: CodexServices["store"];
+  /** Serves one connection on `transport` until it or the server closes. */
+  connect(transport: Transport): Promise<void>;
+  /** Ends every Codex process and every connection. */
+  close(): Promise<void>;
+}
+
 /** A server in this process, its client, and its scratch directories. */
 export interface InProcess {
-  client: ClientType;
-  server: CodexMcpServer;
+  client: Client;
+  server: LocalServer;
   backend: ScriptedBackend;
   /** A project directory inside the server's roots. */
   project: string;
@@ -42,7 +56,7 @@ export interface InProcess {
 
 /** A server in this process, not yet connected to any client. */
 export interface ServerInProcess {
-  server: CodexMcpServer;
+  server: LocalServer;
   backend: ScriptedBackend;
   /** A project directory inside the server's roots. */
   project: string;
@@ -74,7 +88,24 @@ export async function serverInProcess(
     ...env,
   }, `${root}/work`);
   const backend = new ScriptedBackend(codexHome, script, capabilities);
-  const server = createServer(config, { backend });
+  const services = createServices(config, { backend });
+  const connections: { close(): Promise<void> }[] = [];
+  const server: LocalServer = {
+    turns: services.turns,
+    store: services.store,
+    connect(transport) {
+      connections.push(
+        serveStdio(() => createMcpServer(services), { transport }),
+      );
+      return Promise.resolve();
+    },
+    async close() {
+      await services.close();
+      for (const connection of connections) {
+        await connection.close().catch(() => {});
+      }
+    },
+  };
   return {
     server,
     backend,
@@ -96,12 +127,9 @@ export async function startInProcess(
 ): Promise<InProcess> {
   const built = await serverInProcess(script, env, capabilities);
   const { server, backend, project, codexHome } = built;
-  const [clientSide, serverSide]: [
-    InMemoryTransportType,
-    InMemoryTransportType,
-  ] = InMemoryTransport.createLinkedPair();
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client: ClientType = new Client({
+  const client = new Client({
     name: "unit-test",
     version: "1.0.0",
   }, clientOptions);

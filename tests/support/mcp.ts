@@ -3,21 +3,23 @@
  * stdio, with the server started as `deno run -A mod.ts`.
  */
 
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type {
-  Client as ClientType,
-  ClientOptions,
-} from "@modelcontextprotocol/sdk/client/index";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { StdioClientTransport as StdioClientTransportType } from "@modelcontextprotocol/sdk/client/stdio";
-import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
+import {
+  type CallToolResult as SdkCallToolResult,
+  Client,
+  type ClientOptions,
+} from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { MOD_TS, SCRATCH_ROOT } from "./codex.ts";
+
+/** A tool result whose structured content tests read field by field. */
+export type CallToolResult = SdkCallToolResult & {
+  structuredContent?: Record<string, unknown>;
+};
 
 /** A connected client and the server process behind it. */
 export interface ServerUnderTest {
-  client: ClientType;
-  transport: StdioClientTransportType;
+  client: Client;
+  transport: StdioClientTransport;
   /** What the server wrote to stderr so far. */
   stderr(): string;
   close(): Promise<void>;
@@ -35,7 +37,7 @@ export const DENO_SERVER_COMMAND: readonly string[] = [
 export function serverTransport(
   env: Record<string, string>,
   command: readonly string[] = DENO_SERVER_COMMAND,
-): StdioClientTransportType {
+): StdioClientTransport {
   return new StdioClientTransport({
     command: command[0],
     args: command.slice(1),
@@ -83,26 +85,20 @@ export function resultText(result: CallToolResult): string {
 
 /** Calls a tool and returns the result typed. */
 export async function callTool(
-  client: ClientType,
+  client: Client,
   name: string,
   args: Record<string, unknown>,
-  options: Parameters<ClientType["callTool"]>[2] = {},
+  options: Parameters<Client["callTool"]>[1] = {},
 ): Promise<CallToolResult> {
-  return await client.callTool(
-    { name, arguments: args },
-    undefined,
-    options,
-  ) as CallToolResult;
+  return await client.callTool({ name, arguments: args }, options) as
+    CallToolResult;
 }
 
 /** Collects what the server logs through MCP (`notifications/message`). */
-export function collectLogs(client: ClientType): string[] {
+export function collectLogs(client: Client): string[] {
   const logs: string[] = [];
-  client.setNotificationHandler(
-    LoggingMessageNotificationSchema,
-    (notification: { params: { data: unknown } }) => {
-      logs.push(String(notification.params.data));
-    },
-  );
+  client.setNotificationHandler("notifications/message", (notification) => {
+    logs.push(String(notification.params.data));
+  });
   return logs;
 }

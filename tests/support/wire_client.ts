@@ -1,19 +1,17 @@
 /**
- * A raw JSON-RPC client for protocol tests: what a 2026-07-28 client such
- * as Claude Code sends (the SDK 1.x client speaks only the 2025 era), over
+ * A raw JSON-RPC client for protocol tests: exactly what a 2026-07-28 client
+ * such as Claude Code sends, hostile requests included, over
  * the SDK's in-memory transport, with the server's own requests to the
  * client (elicitations) answered by the test.
  */
 
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { InMemoryTransport as InMemoryTransportType } from "@modelcontextprotocol/sdk/inMemory";
-import { serverTransport } from "./mcp.ts";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport";
-import type {
-  CallToolResult,
-  JSONRPCMessage,
-} from "@modelcontextprotocol/sdk/types";
-import type { CodexMcpServer } from "../../src/mcp/server.ts";
+import {
+  InMemoryTransport,
+  type JSONRPCMessage,
+  type Transport,
+} from "@modelcontextprotocol/client";
+import { type CallToolResult, serverTransport } from "./mcp.ts";
+import type { LocalServer } from "./in_process.ts";
 import { fixtureTest } from "./fixture_test.ts";
 import { type ServerInProcess, serverInProcess } from "./in_process.ts";
 import type { TurnScript } from "./scripted_backend.ts";
@@ -108,11 +106,8 @@ export class WireClient {
   }
 
   /** Connects to `server` in this process. */
-  static async connect(server: CodexMcpServer): Promise<WireClient> {
-    const [clientSide, serverSide]: [
-      InMemoryTransportType,
-      InMemoryTransportType,
-    ] = InMemoryTransport.createLinkedPair();
+  static async connect(server: LocalServer): Promise<WireClient> {
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     const client = new WireClient(clientSide, 10_000);
     await clientSide.start();
     await server.connect(serverSide);
@@ -200,6 +195,9 @@ export class WireClient {
     while (Date.now() < deadline) {
       const task = await this.task("tasks/get", taskId);
       if (done(task)) return task;
+      if (Deno.env.get("DBG")) {
+        console.log("POLL", JSON.stringify(task).slice(0, 600));
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     throw new Error(`task ${taskId} never reached the awaited state`);

@@ -22,7 +22,7 @@ import {
   toThreadEvent,
 } from "../../src/codex/app_server/events.ts";
 import { parseAppServerLine } from "../../src/codex/app_server/protocol.ts";
-import { activityLine } from "../../src/mcp/activity_output.ts";
+import { activityLine } from "../../src/mcp/calls/activity_output.ts";
 import {
   BackwardActivity,
   parseActivityLine,

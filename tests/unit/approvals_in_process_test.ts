@@ -6,7 +6,6 @@
  * `elicitation/create`.
  */
 
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { ApprovalQuestion } from "../../src/codex/approvals.ts";
 import {
   assert,
@@ -171,7 +170,7 @@ const elicitingTest = (
     // The SDK's client takes the handler only with the capability.
     if (capabilities.elicitation !== undefined) {
       s.client.setRequestHandler(
-        ElicitRequestSchema,
+        "elicitation/create",
         (request) => answer(request.params.message) as never,
       );
     }

@@ -189,25 +189,21 @@ askingTest(
       ...asked,
       requestState: crypto.randomUUID(),
     }, accept);
-    assertEquals(forged.result?.isError, true);
-    assertStringIncludes(
-      JSON.stringify(forged.result?.content),
-      "requestState this server does not hold",
-    );
+    // The SDK's codec refuses a state it did not seal, before any tool runs.
+    assertEquals(forged.error?.code, -32602);
+    assertStringIncludes(forged.error?.message ?? "", "requestState");
     const ownKeys = {
       "codex-persistent-mcp/requestState": asked.requestState,
       "codex-persistent-mcp/inputResponses": accept,
     };
     await w.wire.modern("tools/call", call, { ...modernMeta(), ...ownKeys });
-    // The same keys from a 2025-era request: a call of its own.
+    // The same keys without the envelope: refused on this 2026-07-28
+    // connection (the SDK keeps a connection in the era it opened with).
     const older = await w.wire.request("tools/call", {
       ...call,
       _meta: ownKeys,
     });
-    assertEquals(
-      (older.result?.structuredContent as { reply: string }).reply,
-      "no one to ask",
-    );
+    assertEquals(older.error?.code, -32602);
     // The first question is still open: the human's decline is what counts.
     const answer = await retry(w, call, asked, {
       [key]: { action: "decline" },

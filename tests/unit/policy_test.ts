@@ -6,7 +6,7 @@
 import { EventEmitter } from "node:events";
 import { forCodexVersion } from "../../src/codex/permission_profile.ts";
 import { parseUserCodexConfig } from "../../src/codex/user_config.ts";
-import { LineStdioTransport } from "../../src/mcp/stdio_transport.ts";
+import { LineStdioTransport } from "../../src/mcp/wire/line_stdio_transport.ts";
 import { checkCallInput } from "../../src/turns/call_checks.ts";
 import { loadConfig } from "../../src/config.ts";
 import {

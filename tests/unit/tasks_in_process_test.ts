@@ -6,7 +6,7 @@
 
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { Gate } from "../support/scripted_backend.ts";
-import { modernMeta, wireTest } from "../support/wire_client.ts";
+import { modernMeta, WireClient, wireTest } from "../support/wire_client.ts";
 
 wireTest(
   "a 2025-era client's handshake and answers are as before: no 2026 framing",
@@ -32,7 +32,7 @@ wireTest(
 wireTest(
   "a 2026-07-28 client: server/discover, framed lists, refused revisions",
   () => "ok",
-  async ({ wire }) => {
+  async ({ wire, server }) => {
     const discover = await wire.request("server/discover", {
       _meta: modernMeta(),
     });
@@ -58,10 +58,13 @@ wireTest(
     const listed = tools.result?.tools as Record<string, unknown>[];
     assert(listed.some((tool) => tool.name === "codex_chat"));
     assert(listed.every((tool) => !("execution" in tool)));
-    const refused = await wire.modern("tools/list", {}, {
+    // A connection opened with a revision this server does not speak.
+    const other = await WireClient.connect(server);
+    const refused = await other.modern("tools/list", {}, {
       ...modernMeta(),
       "io.modelcontextprotocol/protocolVersion": "2099-01-01",
     });
+    await other.close();
     assertEquals(refused.error?.code, -32022);
     assertEquals(
       (refused.error?.data as { supported: string[] }).supported,

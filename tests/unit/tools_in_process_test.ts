@@ -259,7 +259,6 @@ inProcessTest(
     const messages: string[] = [];
     await s.client.callTool(
       { name: "codex_chat", arguments: { cwd: s.project, prompt: "go" } },
-      undefined,
       { onprogress: (progress) => messages.push(progress.message ?? "") },
     );
     assert(messages.some((m) => m.includes("npm test")), messages.join("|"));

@@ -6,7 +6,7 @@
  */
 
 import { z } from "zod";
-import type { Activity } from "../activity.ts";
+import type { Activity } from "../../activity.ts";
 
 /** The `activity` field of a turn's result. */
 export const ACTIVITY_OUTPUT = z.object({

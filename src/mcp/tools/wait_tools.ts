@@ -6,17 +6,18 @@
  * @module
  */
 
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import type { Config } from "../config.ts";
-import { CodexError } from "../errors.ts";
-import type { SessionStore, StoredSession } from "../store/session_store.ts";
-import type { RunningTurn } from "../turns/running_turn.ts";
-import type { TurnService } from "../turns/service.ts";
+import type { Config } from "../../config.ts";
+import { CodexError } from "../../errors.ts";
+import { isRecord } from "../../json.ts";
+import type { SessionStore, StoredSession } from "../../store/session_store.ts";
+import type { RunningTurn } from "../../turns/running_turn.ts";
+import type { TurnService } from "../../turns/service.ts";
 import { SESSION_ID_SCHEMA, TURN_ID_SCHEMA, wholeNumber } from "./fields.ts";
-import { type CallContext, progressReporter } from "./progress.ts";
-import { turnOutputShape, turnResult } from "./results.ts";
-import { collectResult, stillRunning } from "./turn_results.ts";
+import { type CallScope, progressReporter } from "../calls/progress.ts";
+import { turnOutputShape, turnResult } from "../calls/results.ts";
+import { collectResult, stillRunning } from "../calls/turn_results.ts";
 
 /** `wait_ms` when a call gives none. */
 export const DEFAULT_WAIT_MS = 30_000;
@@ -94,26 +95,26 @@ export function waitBound(
  *
  * @example
  * ```ts ignore
- * await waitTool(turns, store, config, { session_id: "01a2…", wait_ms: 5_000 }, context);
+ * await waitTool(turns, store, config, { session_id: "01a2…", wait_ms: 5_000 }, scope);
  * ```
  */
 export async function waitTool(
   turns: TurnService,
   store: SessionStore,
-  config: Config,
+  config: Pick<Config, "maxReplyBytes" | "heartbeatMs" | "handoffMs">,
   input: WaitInput,
-  context: CallContext,
+  scope: CallScope,
 ): Promise<CallToolResult> {
   const sessionId = input.session_id;
   const turn = heldTurn(turns, sessionId, input.turn_id);
   if (turn === undefined) {
     return await lastStoredReply(store, config.maxReplyBytes, sessionId);
   }
-  const progress = progressReporter(context, config.heartbeatMs);
+  const progress = progressReporter(scope, config.heartbeatMs);
   const unsubscribe = turn.subscribe(progress.report);
   try {
     const waitMs = waitBound(input.wait_ms, config.handoffMs);
-    if (!await turn.settledWithin(waitMs, context.signal)) {
+    if (!await turn.settledWithin(waitMs, scope.signal)) {
       return stillRunning(turns, turn, sessionId);
     }
   } finally {
@@ -235,6 +236,9 @@ async function lastStoredReply(
   );
   return {
     ...result,
-    structuredContent: { ...result.structuredContent, from_store: true },
+    structuredContent: {
+      ...(isRecord(result.structuredContent) ? result.structuredContent : {}),
+      from_store: true,
+    },
   };
 }

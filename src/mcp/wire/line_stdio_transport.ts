@@ -1,6 +1,6 @@
 /**
  * MCP over stdin/stdout, one JSON-RPC message per line, read with a linear
- * buffer and a size cap. The SDK's own `StdioServerTransport` (1.32) grows
+ * buffer and a size cap. The SDK's own `StdioServerTransport` (2.4) grows
  * its buffer with `Buffer.concat` on every chunk, which is quadratic in the
  * size of one message (a few MB take seconds and hold every later call
  * back), and it closes the whole connection on a message over its cap. Here
@@ -12,9 +12,11 @@
  */
 
 import process from "node:process";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types";
-import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type JSONRPCMessage,
+  parseJSONRPCMessage,
+  type Transport,
+} from "@modelcontextprotocol/server";
 
 /** The largest message read (a prompt is at most 1,000,000 characters). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -165,7 +167,7 @@ export class LineStdioTransport implements Transport {
     if (text.trim() === "") return;
     let message: JSONRPCMessage;
     try {
-      message = JSONRPCMessageSchema.parse(JSON.parse(text));
+      message = parseJSONRPCMessage(JSON.parse(text));
     } catch (error) {
       this.onerror?.(error as Error);
       return;

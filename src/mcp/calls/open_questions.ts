@@ -12,17 +12,21 @@ import {
   type AskHuman,
   type HumanAnswer,
   humanAnswerOf,
-} from "../codex/approvals.ts";
-import { isRecord } from "../json.ts";
+} from "../../codex/approvals.ts";
+import type {
+  ElicitRequestFormParams,
+  InputRequests,
+} from "@modelcontextprotocol/server";
+import { isRecord } from "../../json.ts";
 
-/** One embedded request for the client: a form for the human. */
-export interface InputRequest {
-  method: "elicitation/create";
-  params: {
-    mode: "form";
-    message: string;
-    requestedSchema: ApprovalQuestion["requestedSchema"];
-  };
+/**
+ * A question's form as MCP's form mode takes it. Our forms are flat
+ * primitive fields; the client validates what Codex's own MCP servers ask.
+ */
+export function formSchema(
+  question: ApprovalQuestion,
+): ElicitRequestFormParams["requestedSchema"] {
+  return question.requestedSchema as ElicitRequestFormParams["requestedSchema"];
 }
 
 const DECLINE: HumanAnswer = { action: "decline" };
@@ -83,14 +87,14 @@ export class OpenQuestions {
   }
 
   /** The open questions as `inputRequests`. */
-  inputRequests(): Record<string, InputRequest> {
+  inputRequests(): InputRequests {
     return Object.fromEntries(
       [...this.#open].map(([key, { question }]) => [key, {
         method: "elicitation/create",
         params: {
           mode: "form",
           message: question.message,
-          requestedSchema: question.requestedSchema,
+          requestedSchema: formSchema(question),
         },
       }]),
     );

@@ -8,39 +8,54 @@
  * @module
  */
 
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
-import type { Config } from "../config.ts";
-import type { RunningTurn } from "../turns/running_turn.ts";
-import type { TurnService } from "../turns/service.ts";
-import { humanAsker } from "./human.ts";
-import type { InputRequiredCalls } from "./input_required.ts";
+import type {
+  CallToolResult,
+  InputRequiredResult,
+} from "@modelcontextprotocol/server";
+import type { AskHuman } from "../../codex/approvals.ts";
+import type { Config } from "../../config.ts";
+import type { RunningTurn } from "../../turns/running_turn.ts";
+import type { TurnCall, TurnService } from "../../turns/service.ts";
+import type { HeldCalls } from "./held_calls.ts";
 import { OpenQuestions } from "./open_questions.ts";
-import { type CallContext, progressReporter } from "./progress.ts";
-import { declaresTasks } from "./protocol_2026.ts";
-import type { ReplacedAnswers } from "./replaced_answers.ts";
-import { errorResult } from "./results.ts";
-import type { TaskBoard } from "./tasks.ts";
+import { type CallScope, progressReporter } from "./progress.ts";
+import { errorResult, type ReplyField } from "./results.ts";
 import { collectResult, stillRunning } from "./turn_results.ts";
-import type { RunTurnTool, TurnToolCall } from "./turn_tools.ts";
+
+/** A turn tool as its calls need it. */
+export interface TurnToolInfo {
+  name: string;
+  replyField: ReplyField;
+}
+
+/** What a turn tool's call asks of the turn service, and how to answer. */
+export interface TurnToolCall {
+  /** The turn (the service adds the tool's name). */
+  turn: Omit<TurnCall, "tool">;
+  /** Answer at once with status running (`background: true`). */
+  background: boolean;
+}
+
+/** A task's answer to the call that started it (`resultType: "task"`). */
+export type TaskAnswer = Record<string, unknown> & { resultType: "task" };
+
+/** Where turns become tasks (the tasks extension). */
+export interface TaskOpener {
+  /** Opens the task of `turn`; the answer to the call that started it. */
+  open(turn: RunningTurn, tool: TurnToolInfo): TaskAnswer;
+  /** How the task with this id asks the human: through `inputRequests`. */
+  askerFor(taskId: string): AskHuman;
+}
+
+/** What a tool call can answer. */
+export type TurnCallAnswer = CallToolResult | InputRequiredResult | TaskAnswer;
 
 /** What turn tool calls are served with. */
 export interface TurnCallDeps {
   turns: TurnService;
-  config: Config;
-  mcp: McpServer;
-  tasks: TaskBoard;
-  inputRequired: InputRequiredCalls;
-  replaced: ReplacedAnswers;
-}
-
-/**
- * What the SDK sends for a call whose answer is replaced on the wire
- * (Protocol2026Transport): an error result is the one shape the SDK 1.x
- * passes without structured content.
- */
-function placeholder(text: string): CallToolResult {
-  return { content: [{ type: "text", text }], isError: true };
+  config: Pick<Config, "heartbeatMs" | "handoffMs" | "maxReplyBytes">;
+  tasks: TaskOpener;
+  held: HeldCalls;
 }
 
 /**
@@ -49,45 +64,41 @@ function placeholder(text: string): CallToolResult {
  *
  * @example
  * ```ts ignore
- * mcp.registerTool(name, spec, (input, context) =>
- *   runTurnTool(deps, tool, () => tool.toCall(input), context));
+ * const answer = await runTurnTool(deps, tool, () => toCall(input), scope);
  * ```
  */
 export async function runTurnTool(
   deps: TurnCallDeps,
-  tool: Parameters<RunTurnTool>[0],
+  tool: TurnToolInfo,
   toCall: () => TurnToolCall,
-  context: CallContext,
-): Promise<CallToolResult> {
-  const { turns, config, mcp, tasks, inputRequired, replaced } = deps;
+  scope: CallScope,
+): Promise<TurnCallAnswer> {
   let call: TurnToolCall;
   try {
     call = toCall();
-    const held = inputRequired.resume(context._meta, tool.name);
+    const held = deps.held.resume(scope.retry, tool.name);
     if (held !== undefined) {
-      return await follow(deps, tool, held.turn, held.questions, context);
+      return await follow(deps, tool, held.turn, held.questions, scope);
     }
   } catch (error) {
     return errorResult(tool.name, error);
   }
-  const asTask = declaresTasks(context._meta);
-  // Asked through only by a 2026-07-28 call that follows its turn.
-  const questions = asTask || call.background ? undefined : new OpenQuestions();
-  const askHuman = humanAsker({
-    mcp,
-    context,
-    tasks,
-    taskId: asTask ? () => turn.id : undefined,
-    questions,
-    timeoutMs: config.approvalTimeoutMs,
-  });
-  const turn = turns.start({ tool: tool.name, ...call.turn, askHuman });
-  if (asTask) {
-    replaced.replace(context.requestId, tasks.open(turn, tool));
-    return placeholder(`Task ${turn.id}`);
-  }
+  // No request follows a task or a background turn with questions.
+  const questions = scope.takesTasks || call.background
+    ? undefined
+    : new OpenQuestions();
+  const forms = scope.forms;
+  const askHuman: AskHuman | undefined = scope.takesTasks
+    ? (question, signal) => deps.tasks.askerFor(turn.id)(question, signal)
+    : questions === undefined || forms === undefined
+    ? undefined
+    : forms.kind === "inBand"
+    ? questions.asker()
+    : forms.ask;
+  const turn = deps.turns.start({ tool: tool.name, ...call.turn, askHuman });
+  if (scope.takesTasks) return deps.tasks.open(turn, tool);
   if (questions === undefined) return await handOff(deps, tool, turn);
-  return await follow(deps, tool, turn, questions, context);
+  return await follow(deps, tool, turn, questions, scope);
 }
 
 /**
@@ -97,17 +108,17 @@ export async function runTurnTool(
  */
 async function follow(
   deps: TurnCallDeps,
-  tool: Parameters<RunTurnTool>[0],
+  tool: TurnToolInfo,
   turn: RunningTurn,
   questions: OpenQuestions,
-  context: CallContext,
-): Promise<CallToolResult> {
-  const { config, inputRequired } = deps;
-  const progress = progressReporter(context, config.heartbeatMs);
+  scope: CallScope,
+): Promise<CallToolResult | InputRequiredResult> {
+  const { config } = deps;
+  const progress = progressReporter(scope, config.heartbeatMs);
   const unsubscribe = turn.subscribe(progress.report);
   const stop = (): void => turn.stop();
-  context.signal.addEventListener("abort", stop);
-  if (context.signal.aborted) stop();
+  scope.signal.addEventListener("abort", stop);
+  if (scope.signal.aborted) stop();
   const handoffAt = config.handoffMs === undefined
     ? undefined
     : Date.now() + config.handoffMs;
@@ -124,12 +135,7 @@ async function follow(
       ).finally(unwatch);
       if (settled || turn.outcome !== undefined) break;
       if (questions.size > 0) {
-        inputRequired.ask(context.requestId, {
-          turn,
-          toolName: tool.name,
-          questions,
-        });
-        return placeholder(`Input required on turn ${turn.id}`);
+        return await deps.held.hold({ turn, toolName: tool.name, questions });
       }
       // A question answered as it came: keep following.
       if (!asked.signal.aborted) {
@@ -139,7 +145,7 @@ async function follow(
       }
     }
   } finally {
-    context.signal.removeEventListener("abort", stop);
+    scope.signal.removeEventListener("abort", stop);
     unsubscribe();
     progress.stop();
   }
@@ -149,7 +155,7 @@ async function follow(
 /** Running, once Codex has named a new session; else the result. */
 async function handOff(
   deps: TurnCallDeps,
-  tool: Parameters<RunTurnTool>[0],
+  tool: TurnToolInfo,
   turn: RunningTurn,
 ): Promise<CallToolResult> {
   const sessionId = await turn.named;
@@ -162,7 +168,7 @@ async function handOff(
 /** The settled turn's result, collected by this call. */
 function settledResult(
   { turns, config }: TurnCallDeps,
-  tool: Parameters<RunTurnTool>[0],
+  tool: TurnToolInfo,
   turn: RunningTurn,
 ): Promise<CallToolResult> {
   return collectResult(

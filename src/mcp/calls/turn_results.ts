@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
-import type { RunningTurn } from "../turns/running_turn.ts";
-import type { TurnService } from "../turns/service.ts";
+import type { CallToolResult } from "@modelcontextprotocol/server";
+import type { RunningTurn } from "../../turns/running_turn.ts";
+import type { TurnService } from "../../turns/service.ts";
 import {
   errorResult,
   type ReplyField,

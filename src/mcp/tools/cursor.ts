@@ -6,8 +6,8 @@
  */
 
 import type { z } from "zod";
-import { CodexError } from "../errors.ts";
-import { parseJson } from "../json.ts";
+import { CodexError } from "../../errors.ts";
+import { parseJson } from "../../json.ts";
 
 /**
  * Encodes a position as a cursor string.

@@ -5,14 +5,14 @@
  * @module
  */
 
-import { newActivity } from "../activity.ts";
+import { newActivity } from "../../activity.ts";
 import { ACTIVITY_OUTPUT, activityLine } from "./activity_output.ts";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import type { Usage } from "../codex/events.ts";
-import type { TurnResult } from "../codex/verdict.ts";
-import { CodexError } from "../errors.ts";
-import { capText } from "../text_cap.ts";
+import type { Usage } from "../../codex/events.ts";
+import type { TurnResult } from "../../codex/verdict.ts";
+import { CodexError } from "../../errors.ts";
+import { capText } from "../../text_cap.ts";
 
 /** The field that carries Codex's reply in a tool's result. */
 export type ReplyField = "reply" | "critique" | "review";
@@ -265,7 +265,7 @@ function pickUsage(usage: Usage): Record<string, number> {
  * @example
  * ```ts
  * import { errorResult } from "./results.ts";
- * import { CodexError } from "../errors.ts";
+ * import { CodexError } from "../../errors.ts";
  * errorResult("codex_chat", new CodexError("bad_input", "cwd is required."));
  * // { isError: true, content: [{ type: "text", text: "codex_chat failed (bad_input): cwd is required." }] }
  * ```
@@ -320,4 +320,36 @@ export async function failuresAsResults(
   } catch (error) {
     return errorResult(toolName, error);
   }
+}
+
+/**
+ * Arguments a tool's schema refuses, as a `bad_input` failure naming each
+ * problem and where it is. Nothing has run.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { inputErrorResult } from "./results.ts";
+ * const parsed = z.object({ n: z.number() }).safeParse({ n: "x" });
+ * if (!parsed.success) inputErrorResult("codex_wait", parsed.error);
+ * // { isError: true, … "codex_wait failed (bad_input): Invalid arguments: …" }
+ * ```
+ */
+export function inputErrorResult(
+  toolName: string,
+  error: z.ZodError,
+): CallToolResult {
+  const problems = error.issues.map((issue) =>
+    issue.path.length === 0
+      ? issue.message
+      : `${issue.message} (at ${issue.path.join(".")})`
+  );
+  return errorResult(
+    toolName,
+    new CodexError(
+      "bad_input",
+      `Invalid arguments: ${problems.join("; ")}`,
+      { hint: "Fix the arguments named above and call again." },
+    ),
+  );
 }

@@ -7,8 +7,8 @@
  */
 
 import { z } from "zod";
-import type { ReviewTarget } from "../codex/turn_options.ts";
-import { CodexError } from "../errors.ts";
+import type { ReviewTarget } from "../../codex/turn_options.ts";
+import { CodexError } from "../../errors.ts";
 
 /** Targets, as the tool names them. */
 export const REVIEW_TARGETS = ["uncommitted", "base_branch", "commit"] as const;

@@ -10,22 +10,24 @@
  * @module
  */
 
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
-import type { AskHuman } from "../codex/approvals.ts";
-import type { Config } from "../config.ts";
-import { CodexError } from "../errors.ts";
-import type { RunningTurn } from "../turns/running_turn.ts";
-import type { TurnService } from "../turns/service.ts";
-import { expiredEntries } from "../retention.ts";
-import { OpenQuestions } from "./open_questions.ts";
-import { ProtocolError } from "./protocol_2026.ts";
-import type { ReplyField } from "./results.ts";
-import { collectResult } from "./turn_results.ts";
+import {
+  type CallToolResult,
+  ProtocolError,
+  ProtocolErrorCode,
+} from "@modelcontextprotocol/server";
+import type { AskHuman } from "../../codex/approvals.ts";
+import type { Config } from "../../config.ts";
+import { CodexError } from "../../errors.ts";
+import type { RunningTurn } from "../../turns/running_turn.ts";
+import type { TurnService } from "../../turns/service.ts";
+import { expiredEntries } from "../../retention.ts";
+import { OpenQuestions } from "../calls/open_questions.ts";
+import type { ReplyField } from "../calls/results.ts";
+import type { TaskAnswer, TaskOpener } from "../calls/turn_calls.ts";
+import { collectResult } from "../calls/turn_results.ts";
 
 /** How often a client should ask (`pollIntervalMs`). */
 export const TASK_POLL_INTERVAL_MS = 2_000;
-/** JSON-RPC "invalid params": an unknown task, a malformed request. */
-const INVALID_PARAMS = -32602;
 
 /** One task: the turn behind it and what the client has been told. */
 interface Task {
@@ -40,7 +42,7 @@ interface Task {
 }
 
 /** The tasks this server has opened, kept under the result bounds. */
-export class TaskBoard {
+export class TaskBoard implements TaskOpener {
   readonly #turns: TurnService;
   readonly #config: Pick<
     Config,
@@ -67,7 +69,7 @@ export class TaskBoard {
   open(
     turn: RunningTurn,
     tool: { name: string; replyField: ReplyField },
-  ): Record<string, unknown> {
+  ): TaskAnswer {
     this.#prune();
     const task: Task = {
       turn,
@@ -89,36 +91,17 @@ export class TaskBoard {
     };
   }
 
-  /** Answers `tasks/get`, `tasks/cancel`, `tasks/update`; others: undefined. */
-  answer(
-    method: string,
-    params: Record<string, unknown>,
-  ): Promise<Record<string, unknown>> | undefined {
-    switch (method) {
-      case "tasks/get":
-        return this.#get(params);
-      case "tasks/cancel":
-        return this.#cancel(params);
-      case "tasks/update":
-        return this.#update(params);
-      default:
-        return undefined;
-    }
-  }
-
-  async #get(
-    params: Record<string, unknown>,
-  ): Promise<Record<string, unknown>> {
-    const task = this.#find(params);
+  /** `tasks/get`: the task, with its result once it has settled. */
+  async get(taskId: string): Promise<Record<string, unknown>> {
+    const task = this.#find(taskId);
     const status = this.#describe(task);
     if (status.status !== "completed") return status;
     return { ...status, result: await this.#resultOf(task) };
   }
 
-  async #cancel(
-    params: Record<string, unknown>,
-  ): Promise<Record<string, unknown>> {
-    const task = this.#find(params);
+  /** `tasks/cancel`: stops the task's turn as codex_cancel does. */
+  async cancel(taskId: string): Promise<Record<string, unknown>> {
+    const task = this.#find(taskId);
     const { turn } = task;
     if (turn.outcome === undefined) {
       task.cancelled ??= "the client cancelled the task (tasks/cancel)";
@@ -132,10 +115,10 @@ export class TaskBoard {
     return this.#describe(task);
   }
 
-  #update(params: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const task = this.#find(params);
-    task.questions.answer(params.inputResponses);
-    return Promise.resolve({});
+  /** `tasks/update`: the human's answers to the task's questions. */
+  update(taskId: string, inputResponses: unknown): Record<string, unknown> {
+    this.#find(taskId).questions.answer(inputResponses);
+    return {};
   }
 
   /** The task's status as the client reads it (without the result). */
@@ -187,16 +170,12 @@ export class TaskBoard {
     return task.result;
   }
 
-  #find(params: Record<string, unknown>): Task {
-    const taskId = params.taskId;
-    if (typeof taskId !== "string" || taskId === "") {
-      throw new ProtocolError(INVALID_PARAMS, "taskId must be a task's id.");
-    }
+  #find(taskId: string): Task {
     this.#prune();
     const task = this.#tasks.get(taskId);
     if (task === undefined) {
       throw new ProtocolError(
-        INVALID_PARAMS,
+        ProtocolErrorCode.InvalidParams,
         `Unknown task ${taskId}: this server never opened it, or has dropped it (a settled task is kept ${this.#config.resultRetentionMs} ms, CODEX_PERSISTENT_MCP_RESULT_RETENTION_MS, and among the newest ${this.#config.maxRetainedResults}, CODEX_PERSISTENT_MCP_MAX_RETAINED_RESULTS). Its Codex session keeps the conversation: codex_sessions lists it.`,
       );
     }

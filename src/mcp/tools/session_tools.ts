@@ -6,13 +6,13 @@
  * @module
  */
 
-import { ACTIVITY_OUTPUT, activityLine } from "./activity_output.ts";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
+import { ACTIVITY_OUTPUT, activityLine } from "../calls/activity_output.ts";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import type { SessionSummary } from "../store/session_index.ts";
-import type { SessionStore } from "../store/session_store.ts";
-import { splitOriginHeader } from "../header.ts";
-import { capText } from "../text_cap.ts";
+import type { SessionSummary } from "../../store/session_index.ts";
+import type { SessionStore } from "../../store/session_store.ts";
+import { splitOriginHeader } from "../../header.ts";
+import { capText } from "../../text_cap.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { SESSION_ID_SCHEMA, wholeNumber } from "./fields.ts";
 

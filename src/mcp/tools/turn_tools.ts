@@ -1,20 +1,18 @@
 /**
  * The turn tools: their names, input and output schemas, and the turn each
- * call asks for (its prompt, review target or fork). No I/O here;
- * `server.ts` hands their calls to the turn service.
+ * call asks for (its prompt, review target or fork). No I/O here: the
+ * registry hands their calls to `calls/turn_calls.ts`.
  *
  * @module
  */
 
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { z } from "zod";
-import { REASONING_EFFORTS, SANDBOX_MODES } from "../codex/turn_options.ts";
-import type { TurnCall } from "../turns/service.ts";
-import { TIMEOUT_BOUNDS_MS } from "../config.ts";
+import { REASONING_EFFORTS, SANDBOX_MODES } from "../../codex/turn_options.ts";
+import type { TurnCall } from "../../turns/service.ts";
+import type { TurnToolCall } from "../calls/turn_calls.ts";
+import { TIMEOUT_BOUNDS_MS } from "../../config.ts";
 import { nonEmpty, SESSION_ID_SCHEMA, wholeNumber } from "./fields.ts";
-import type { CallContext } from "./progress.ts";
-import { type ReplyField, turnOutputShape } from "./results.ts";
+import { type ReplyField, turnOutputShape } from "../calls/results.ts";
 import { REVIEW_TARGET_INPUT, reviewTargetOf } from "./review_target.ts";
 
 /** At most this many images per call. */
@@ -73,15 +71,7 @@ const COMMON_INPUT = {
 /** Input fields every tool shares, as parsed. */
 export type CommonInput = z.infer<z.ZodObject<typeof COMMON_INPUT>>;
 
-/** What a turn tool's call asks of the turn service, and how to answer. */
-export interface TurnToolCall {
-  /** The turn (the service adds the tool's name). */
-  turn: Omit<TurnCall, "tool">;
-  /** Answer at once with status running (`background: true`). */
-  background: boolean;
-}
-
-/** One tool: what it takes, what it returns, and the turn it asks for. */
+/** One turn tool: what it takes, what it returns, and the turn it asks for. */
 export interface ToolDefinition<Shape extends z.ZodRawShape> {
   /** Tool name as clients call it. */
   name: string;
@@ -100,56 +90,6 @@ export interface ToolDefinition<Shape extends z.ZodRawShape> {
    * that do not go together.
    */
   toCall(input: z.infer<z.ZodObject<Shape>>): TurnToolCall;
-}
-
-/**
- * A tool definition whatever its input: what the server registers. It
- * hands each call, parsed by the tool's own schema, to `run`.
- */
-export interface TurnTool {
-  readonly name: string;
-  /** Registers the tool on `mcp`; `run` answers its calls. */
-  register(mcp: McpServer, run: RunTurnTool): void;
-}
-
-/** Answers one turn tool call. */
-export type RunTurnTool = (
-  tool: Pick<ToolDefinition<z.ZodRawShape>, "name" | "replyField">,
-  call: () => TurnToolCall,
-  context: CallContext,
-) => Promise<CallToolResult>;
-
-/**
- * Makes a definition registrable, keeping its input type inside: the
- * SDK's callback types cannot follow a generic shape, so the tool's own
- * schema reads the input the SDK has already checked (cheap, and no cast).
- */
-function turnTool<Shape extends z.ZodRawShape>(
-  definition: ToolDefinition<Shape>,
-): TurnTool {
-  const inputSchema = z.object(definition.inputShape);
-  // Registered as a plain shape: its type is checked here, by the parse.
-  const inputShape: z.ZodRawShape = definition.inputShape;
-  return {
-    name: definition.name,
-    register(mcp, run) {
-      mcp.registerTool(
-        definition.name,
-        {
-          title: definition.title,
-          description: definition.description,
-          inputSchema: inputShape,
-          outputSchema: definition.outputShape,
-        },
-        (input: Record<string, unknown>, context: CallContext) =>
-          run(
-            definition,
-            () => definition.toCall(inputSchema.parse(input)),
-            context,
-          ),
-      );
-    },
-  };
 }
 
 /** The turn fields every tool shares, from its parsed input. */
@@ -304,29 +244,34 @@ const fork: ToolDefinition<typeof FORK_INPUT> = {
 };
 
 /**
- * Every tool the server exposes, including the older names
- * `codex_guard_plan` and `codex_guard_final` kept for existing clients.
+ * Every turn tool, each handed to `wrap` with its own input type: the older
+ * names `codex_guard_plan` and `codex_guard_final` are kept for existing
+ * clients.
  *
  * @example
  * ```ts
- * import { TOOL_DEFINITIONS } from "./turn_tools.ts";
- * TOOL_DEFINITIONS.map((tool) => tool.name);
+ * import { eachTurnTool } from "./turn_tools.ts";
+ * eachTurnTool((tool) => tool.name);
  * // ["codex_chat", "codex_plan", "codex_review", "codex_fork", "codex_guard_plan", "codex_guard_final"]
  * ```
  */
-export const TOOL_DEFINITIONS: readonly TurnTool[] = [
-  turnTool(chat),
-  turnTool(plan),
-  turnTool(review),
-  turnTool(fork),
-  turnTool({
-    ...plan,
-    name: "codex_guard_plan",
-    title: "Have Codex critique a plan (older name of codex_plan)",
-  }),
-  turnTool({
-    ...review,
-    name: "codex_guard_final",
-    title: "Have Codex review a finished change (older name of codex_review)",
-  }),
-];
+export function eachTurnTool<T>(
+  wrap: <Shape extends z.ZodRawShape>(definition: ToolDefinition<Shape>) => T,
+): T[] {
+  return [
+    wrap(chat),
+    wrap(plan),
+    wrap(review),
+    wrap(fork),
+    wrap({
+      ...plan,
+      name: "codex_guard_plan",
+      title: "Have Codex critique a plan (older name of codex_plan)",
+    }),
+    wrap({
+      ...review,
+      name: "codex_guard_final",
+      title: "Have Codex review a finished change (older name of codex_review)",
+    }),
+  ];
+}
