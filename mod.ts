@@ -27,12 +27,9 @@
 
 export { type Config, loadConfig } from "./src/config.ts";
 export { serveStdio, type StdioServer } from "./src/mcp/stdio.ts";
-export {
-  type CodexServices,
-  createServices,
-  type ServicesOptions,
-} from "./src/mcp/services.ts";
-export { createMcpServer } from "./src/mcp/server.ts";
+export { type HttpServer, serveHttp } from "./src/mcp/http.ts";
+export { type HttpOptions, httpOptions } from "./src/mcp/http/http_options.ts";
+export type { ServicesOptions } from "./src/mcp/services.ts";
 export { VERSION } from "./src/version.ts";
 export {
   type TurnCall,

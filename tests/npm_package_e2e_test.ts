@@ -12,6 +12,7 @@ import {
 } from "./support/assert.ts";
 import { NODE18 } from "./support/codex.ts";
 import { E2E, startHarness, type Target, TARGETS } from "./support/harness.ts";
+import { clientV2, rawPost, startHttpServer } from "./support/http_server.ts";
 import { callTool, DENO_SERVER_COMMAND, resultText } from "./support/mcp.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -175,3 +176,43 @@ for (const target of TARGETS) {
     },
   );
 }
+
+// The npm bin's own HTTP listener (node:http, not Deno.serve).
+Deno.test(
+  `the installed npm bin serves --http under ${NODE_VERSION}: the token, the Host check, a codex_chat call with progress, SIGTERM`,
+  E2E,
+  async () => {
+    const { bin } = await packedBin();
+    const target = TARGETS.find((t) => t.version === "0.171.0")!;
+    const h = await startHarness(target);
+    const server = await startHttpServer(h.env, { command: [bin] });
+    try {
+      const { host } = new URL(server.url);
+      const list = { jsonrpc: "2.0", id: 1, method: "tools/list", params: {} };
+      assertEquals(await rawPost(server.url, list, { host }), 401);
+      assertEquals(
+        await rawPost(server.url, list, {
+          host: "evil.example",
+          authorization: `Bearer ${server.token}`,
+        }),
+        403,
+      );
+      const client = await clientV2(server);
+      const progress: string[] = [];
+      const result = await client.callTool({
+        name: "codex_chat",
+        arguments: { cwd: h.project, prompt: "from the npm bin over http" },
+      }, { onprogress: (p) => progress.push(p.message ?? "") });
+      assertStringIncludes(
+        String((result.structuredContent as { reply: string }).reply),
+        "from the npm bin over http",
+      );
+      assert(progress.length > 0, "no progress over the node listener");
+      await client.close();
+      assertEquals((await server.stop("SIGTERM")).code, 0);
+    } finally {
+      await server.stop();
+      await h.close();
+    }
+  },
+);

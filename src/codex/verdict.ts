@@ -77,6 +77,8 @@ export class TurnWatchdog {
     this.#overall = setTimeout(() => this.#stop("timeout"), limits.timeoutMs);
     this.#idle = setTimeout(() => this.#stop("idle"), limits.idleTimeoutMs);
     limits.signal?.addEventListener("abort", this.#onAbort);
+    // Stopped while Codex was starting (a cancel, the server shutting down).
+    if (limits.signal?.aborted) this.#stop("cancelled");
   }
 
   /** Codex showed a sign of life: re-arm the idle limit. */

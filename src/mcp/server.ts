@@ -29,6 +29,16 @@ import { serveTasks, TASKS_EXTENSION } from "./tasks/task_methods.ts";
 /** Who the server says it is, in `initialize` and in `server/discover`. */
 export const SERVER_INFO = { name: "codex-persistent-mcp", version: VERSION };
 
+/** How the instance's client is connected. */
+export interface McpServerOptions {
+  /**
+   * `stdio` (default): one connection for the instance's life. `http`: one
+   * stateless request, so the server cannot ask the client anything while
+   * a 2025-era call waits, and sends it no log lines meant for others.
+   */
+  connection?: "stdio" | "http";
+}
+
 /**
  * A server instance answering from `services`; the SDK's serving entries
  * (`serveStdio`, `createMcpHandler`) call this once per connection or
@@ -40,7 +50,11 @@ export const SERVER_INFO = { name: "codex-persistent-mcp", version: VERSION };
  * serveStdio(() => createMcpServer(services));
  * ```
  */
-export function createMcpServer(services: CodexServices): Server {
+export function createMcpServer(
+  services: CodexServices,
+  options: McpServerOptions = {},
+): Server {
+  const stdio = (options.connection ?? "stdio") === "stdio";
   const { tools, config } = services;
   const server = new Server(SERVER_INFO, {
     capabilities: { logging: {}, tools: {} },
@@ -64,7 +78,7 @@ export function createMcpServer(services: CodexServices): Server {
     }
     const answer = await tool.answer(
       args,
-      callScope(server, ctx, config.approvalTimeoutMs),
+      callScope(server, ctx, stdio ? config.approvalTimeoutMs : undefined),
     );
     if (isInputRequiredResult(answer)) return answer;
     // A task answer goes out as it is: the tasks extension is ours.
@@ -77,6 +91,7 @@ export function createMcpServer(services: CodexServices): Server {
     return server.projectCallToolResult(result, tool.outputSchema);
   });
   serveTasks(server, services.tasks);
+  if (!stdio) return server;
   // Logs go through MCP (`notifications/message`), never to stdout.
   const removeSink = services.addLogSink((level, data) => {
     server.sendLoggingMessage({
@@ -89,11 +104,15 @@ export function createMcpServer(services: CodexServices): Server {
   return server;
 }
 
-/** One tool call as the handlers see it, from the SDK's request context. */
+/**
+ * One tool call as the handlers see it, from the SDK's request context;
+ * `pushTimeoutMs` unset: this connection cannot take a request from the
+ * server while a call waits.
+ */
 function callScope(
   server: Server,
   ctx: ServerContext,
-  approvalTimeoutMs: number,
+  pushTimeoutMs: number | undefined,
 ): CallScope {
   const request = ctx.mcpReq;
   // A 2026-07-28 request carries its client's capabilities; a 2025-era
@@ -117,6 +136,8 @@ function callScope(
       ? undefined
       : modern
       ? { kind: "inBand" }
+      : pushTimeoutMs === undefined
+      ? undefined
       : {
         kind: "push",
         ask: async (question, signal) =>
@@ -129,7 +150,7 @@ function callScope(
               },
               // The bound itself is boundedAsker's (it aborts `signal`);
               // this only lifts the SDK's 60 s request default up to it.
-              { signal, timeout: approvalTimeoutMs },
+              { signal, timeout: pushTimeoutMs },
             ),
           ),
       },

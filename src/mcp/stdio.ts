@@ -8,18 +8,18 @@
 
 import { serveStdio as sdkServeStdio } from "@modelcontextprotocol/server/stdio";
 import type { Config } from "../config.ts";
+import type { SessionStore } from "../store/session_store.ts";
+import type { TurnService } from "../turns/service.ts";
 import { createMcpServer } from "./server.ts";
-import {
-  type CodexServices,
-  createServices,
-  type ServicesOptions,
-} from "./services.ts";
+import { createServices, type ServicesOptions } from "./services.ts";
 import { LineStdioTransport } from "./wire/line_stdio_transport.ts";
 
 /** A server serving MCP on stdin and stdout. */
 export interface StdioServer {
-  /** The services behind the connection. */
-  readonly services: CodexServices;
+  /** The turn service behind the tools. */
+  readonly turns: TurnService;
+  /** Codex's session store, as the tools may show it. */
+  readonly store: SessionStore;
   /** Ends every Codex process, then the MCP connection. */
   close(): Promise<void>;
 }
@@ -45,7 +45,8 @@ export function serveStdio(
     transport: new LineStdioTransport(),
   });
   return {
-    services,
+    turns: services.turns,
+    store: services.store,
     async close() {
       // No Codex process may outlive the server.
       await services.close();

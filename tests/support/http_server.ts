@@ -1,0 +1,170 @@
+/**
+ * The server serving HTTP (`--http`), as a process of its own, and clients
+ * for it: the SDK 2.x client pinned to 2026-07-28 or in the 2025 era, and
+ * the SDK 1.x client.
+ */
+
+import {
+  Client,
+  StreamableHTTPClientTransport,
+} from "@modelcontextprotocol/client";
+import { Client as Client1 } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport as Transport1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { TextLineStream } from "../../src/text_line_stream.ts";
+import { DENO_SERVER_COMMAND } from "./mcp.ts";
+
+/** A server process serving HTTP. */
+export interface HttpServerUnderTest {
+  /** `http://127.0.0.1:PORT/mcp`. */
+  url: string;
+  /** The token it asks for. */
+  token: string;
+  /** Where it keeps its token (unless the environment gives one). */
+  tokenPath: string;
+  process: Deno.ChildProcess;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
+  /** Sends `signal` and waits for the exit. */
+  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+}
+
+/**
+ * Starts `command --http listen` with `env`; `configHome` holds its token
+ * file (a fresh one unless given).
+ */
+export async function startHttpServer(
+  env: Record<string, string>,
+  options: {
+    listen?: string;
+    configHome?: string;
+    command?: readonly string[];
+  } = {},
+): Promise<HttpServerUnderTest> {
+  const configHome = options.configHome ??
+    await Deno.makeTempDir({ prefix: "cpm-config-" });
+  const [command, ...args] = options.command ?? DENO_SERVER_COMMAND;
+  const child = new Deno.Command(command, {
+    args: [...args, "--http", options.listen ?? "127.0.0.1:0"],
+    env: { ...env, XDG_CONFIG_HOME: configHome },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let stderr = "";
+  const url = new Promise<string>((resolve, reject) => {
+    (async () => {
+      const lines = child.stderr.pipeThrough(new TextDecoderStream())
+        .pipeThrough(new TextLineStream());
+      for await (const line of lines) {
+        stderr += `${line}\n`;
+        const found = line.match(/serving MCP at (\S+);/);
+        if (found) resolve(found[1]);
+      }
+      reject(new Error(`the server did not start: ${stderr}`));
+    })().catch(reject);
+  });
+  const tokenPath = `${configHome}/codex-persistent-mcp/token`;
+  const served = await url;
+  const token = env.CODEX_PERSISTENT_MCP_TOKEN ??
+    (await Deno.readTextFile(tokenPath)).trim();
+  let status: Promise<Deno.CommandStatus> | undefined;
+  return {
+    url: served,
+    token,
+    tokenPath,
+    process: child,
+    stderr: () => stderr,
+    stop(signal = "SIGTERM") {
+      if (status === undefined) {
+        try {
+          child.kill(signal);
+        } catch {
+          // Exited already.
+        }
+        status = child.status;
+      }
+      return status;
+    },
+  };
+}
+
+/** A `fetch` of the server's endpoint with these headers and this body. */
+export function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+/**
+ * A POST written by hand on a socket, so that any `Host` can be sent
+ * (`fetch` sets its own); the status code of the answer.
+ */
+export async function rawPost(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<number> {
+  const { hostname, port, pathname } = new URL(url);
+  const connection = await Deno.connect({ hostname, port: Number(port) });
+  const text = JSON.stringify(body);
+  const head = Object.entries({
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    "content-length": String(new TextEncoder().encode(text).length),
+    connection: "close",
+    ...headers,
+  }).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  await connection.write(
+    new TextEncoder().encode(`POST ${pathname} HTTP/1.1\r\n${head}\r\n${text}`),
+  );
+  const reader = connection.readable.pipeThrough(new TextDecoderStream())
+    .getReader();
+  const { value = "" } = await reader.read();
+  await reader.cancel().catch(() => {});
+  return Number(value.match(/^HTTP\/1\.1 (\d{3})/)?.[1] ?? 0);
+}
+
+/**
+ * The SDK 2.x client connected to `server`: pinned to 2026-07-28, or in
+ * the 2025 era (`legacy`).
+ */
+export async function clientV2(
+  server: Pick<HttpServerUnderTest, "url" | "token">,
+  era: "2026-07-28" | "legacy" = "2026-07-28",
+): Promise<Client> {
+  const client = new Client(
+    { name: "http-test-v2", version: "1" },
+    era === "legacy"
+      ? {}
+      : { versionNegotiation: { mode: { pin: "2026-07-28" } } },
+  );
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(server.url), {
+      requestInit: { headers: { Authorization: `Bearer ${server.token}` } },
+    }),
+  );
+  return client;
+}
+
+/** The SDK 1.x client connected to `server` (2025 era). */
+export async function clientV1(
+  server: Pick<HttpServerUnderTest, "url" | "token">,
+): Promise<InstanceType<typeof Client1>> {
+  const client = new Client1({ name: "http-test-v1", version: "1" });
+  await client.connect(
+    new Transport1(new URL(server.url), {
+      requestInit: { headers: { Authorization: `Bearer ${server.token}` } },
+    }),
+  );
+  return client;
+}

@@ -1,0 +1,85 @@
+/**
+ * Unit tests for how `--http` and the HTTP settings are read, and for the
+ * token comparison.
+ */
+
+import { sameToken } from "../../src/mcp/http/bearer_token.ts";
+import { httpOptions } from "../../src/mcp/http/http_options.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+
+const HOME = { HOME: "/home/me" };
+
+Deno.test("--http takes a port, or a host and a port; the host defaults to loopback and only loopback names are served there", () => {
+  const plain = httpOptions("8765", HOME);
+  assertEquals(
+    [plain.hostname, plain.port, plain.loopback, plain.allowedHosts],
+    ["127.0.0.1", 8765, true, ["localhost", "127.0.0.1", "[::1]"]],
+  );
+  assertEquals(httpOptions("[::1]:9", HOME).hostname, "::1");
+  assertEquals(httpOptions("localhost:0", HOME).port, 0);
+  assertEquals(
+    httpOptions("8765", HOME).tokenPath,
+    "/home/me/.config/codex-persistent-mcp/token",
+  );
+  assertEquals(
+    httpOptions("8765", { ...HOME, XDG_CONFIG_HOME: "/cfg" }).tokenPath,
+    "/cfg/codex-persistent-mcp/token",
+  );
+  for (const bad of ["", "x", "host:", ":80", "1.2.3.4:99999", "80:80:80"]) {
+    let message = "";
+    try {
+      httpOptions(bad, HOME);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    assert(message.includes("is not valid"), `${bad}: ${message}`);
+  }
+});
+
+Deno.test("a bind beyond loopback needs the host names clients use; a short token and an unknown log level are refused", () => {
+  const refuse = (listen: string, env: Record<string, string>): string => {
+    try {
+      httpOptions(listen, { ...HOME, ...env });
+      return "accepted";
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  assert(
+    refuse("0.0.0.0:8765", {}).includes("CODEX_PERSISTENT_MCP_HTTP_HOSTS"),
+  );
+  const wide = httpOptions("0.0.0.0:8765", {
+    ...HOME,
+    CODEX_PERSISTENT_MCP_HTTP_HOSTS: " Box.lan ,box",
+  });
+  assertEquals([wide.loopback, wide.allowedHosts], [false, ["box.lan", "box"]]);
+  assert(
+    refuse("8765", { CODEX_PERSISTENT_MCP_TOKEN: "short" }).includes(
+      "at least 32",
+    ),
+  );
+  assertEquals(
+    httpOptions("8765", { ...HOME, CODEX_PERSISTENT_MCP_TOKEN: "t".repeat(32) })
+      .token,
+    "t".repeat(32),
+  );
+  assert(
+    refuse("8765", { CODEX_PERSISTENT_MCP_LOG: "loud" }).includes(
+      "CODEX_PERSISTENT_MCP_LOG",
+    ),
+  );
+  assert(
+    httpOptions("8765", { ...HOME, CODEX_PERSISTENT_MCP_LOG: "debug" })
+      .logRequests,
+  );
+});
+
+Deno.test("a token matches only itself, whatever its length", async () => {
+  const token = "k".repeat(43);
+  assert(await sameToken(token, token));
+  for (
+    const other of ["", "k", token.slice(0, -1), `${token}k`, "K".repeat(43)]
+  ) {
+    assert(!await sameToken(other, token), other);
+  }
+});
