@@ -35,6 +35,9 @@ export type HumanAnswer =
   | { action: "accept"; content?: Record<string, unknown> }
   | { action: "decline" | "cancel" };
 
+/** The answer when no one answers: Codex may not do what it asked. */
+export const DECLINE: HumanAnswer = { action: "decline" };
+
 /**
  * Puts a question to the human and settles with the answer; `signal` aborts
  * when the answer is no longer wanted (the turn ended, the bound passed).

@@ -6,10 +6,12 @@
  * @module
  */
 
-import type { AskHuman, HumanAnswer } from "../codex/approvals.ts";
+import {
+  type AskHuman,
+  DECLINE,
+  type HumanAnswer,
+} from "../codex/approvals.ts";
 import type { RunningTurn } from "./running_turn.ts";
-
-const DECLINE: HumanAnswer = { action: "decline" };
 
 /**
  * `askHuman`, bounded by `timeoutMs` and by the turn; every failure to

@@ -10,6 +10,7 @@
 import {
   type ApprovalQuestion,
   type AskHuman,
+  DECLINE,
   type HumanAnswer,
   humanAnswerOf,
 } from "../../codex/approvals.ts";
@@ -28,8 +29,6 @@ export function formSchema(
 ): ElicitRequestFormParams["requestedSchema"] {
   return question.requestedSchema as ElicitRequestFormParams["requestedSchema"];
 }
-
-const DECLINE: HumanAnswer = { action: "decline" };
 
 /** A question waiting for the human's answer. */
 interface OpenQuestion {

@@ -15,7 +15,7 @@ import {
   ProtocolError,
   ProtocolErrorCode,
 } from "@modelcontextprotocol/server";
-import type { AskHuman } from "../../codex/approvals.ts";
+import { type AskHuman, DECLINE } from "../../codex/approvals.ts";
 import type { Config } from "../../config.ts";
 import { CodexError } from "../../errors.ts";
 import type { RunningTurn } from "../../turns/running_turn.ts";
@@ -86,7 +86,7 @@ export class TaskBoard implements TaskOpener {
     return (question, signal) => {
       const task = this.#tasks.get(taskId);
       return task === undefined
-        ? Promise.resolve({ action: "decline" })
+        ? Promise.resolve(DECLINE)
         : task.questions.asker()(question, signal);
     };
   }
