@@ -71,9 +71,10 @@ export async function main(args: string[]): Promise<number> {
   try {
     const config = loadConfig(process.env);
     await checkRoots(config.roots);
-    server = listen === undefined
-      ? serveStdio(config)
-      : await serveHttp(config, httpOptions(listen, process.env));
+    server = listen === undefined ? serveStdio(config) : await serveHttp(
+      config,
+      httpOptions(listen, process.env, config.configDir),
+    );
   } catch (error) {
     console.error(`codex-persistent-mcp: ${(error as Error).message}`);
     return 2;

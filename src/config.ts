@@ -31,6 +31,11 @@ export interface Config {
    * `~/.cache`, then `codex-persistent-mcp/`).
    */
   sessionCachePath: string;
+  /**
+   * Where the server keeps its own settings, the HTTP token among them
+   * (`$XDG_CONFIG_HOME` or `~/.config`, then `codex-persistent-mcp/`).
+   */
+  configDir: string;
   /** How turns run (`CODEX_PERSISTENT_MCP_BACKEND`): `app-server` (default) or `exec`. */
   backend: "exec" | "app-server";
   /** Close a session's app-server this long after its last call (`CODEX_PERSISTENT_MCP_APP_SERVER_IDLE_MS`). */
@@ -242,6 +247,9 @@ export function loadConfig(
     codexHome,
     // One cache per Codex home.
     sessionCachePath: `${cacheDir}/sessions-${fnv1a(codexHome)}.json`,
+    configDir: `${
+      env.XDG_CONFIG_HOME?.trim() || `${env.HOME?.trim() || "."}/.config`
+    }/codex-persistent-mcp`,
     defaultTimeoutMs: number("CODEX_PERSISTENT_MCP_TIMEOUT_MS"),
     idleTimeoutMs: number("CODEX_PERSISTENT_MCP_IDLE_TIMEOUT_MS"),
     heartbeatMs: number("CODEX_PERSISTENT_MCP_HEARTBEAT_MS"),

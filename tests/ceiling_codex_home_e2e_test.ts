@@ -15,23 +15,26 @@ import { READ_DENIAL_SINCE } from "../src/codex/permission_profile.ts";
 const KEY = "sk-proj-the-users-own-key-0123456789";
 
 /**
- * A command that prints `LEAK:` and what it can read in Codex's home: `o`
- * for the key (`own-key`), `p` for the earlier session's words (short: the
- * fake model echoes 200 characters; `ke[y]`: a pattern must not match
- * itself, which the session transcripts record).
+ * A command that prints `LEAK:` and what it can read of Codex's home and
+ * the server's cache: `o` for the key (`own-key`), `p` for the earlier
+ * session's words, `c` for what the cache holds (short: the fake model
+ * echoes 200 characters; `ke[y]`: a pattern must not match itself, which
+ * the session transcripts record).
  */
-function leakProbe(home: string): string {
-  return `echo LEAK:$(cat ${home}/auth.json ${home}/sessions/*/*/*/*.jsonl 2>/dev/null | grep -o -e 'own-ke[y]' -e 'private-word[s]' | sort -u | cut -c1 | tr -d '\\n')`;
+function leakProbe(home: string, cache: string): string {
+  return `echo LEAK:$(cat ${home}/auth.json ${home}/sessions/*/*/*/*.jsonl ${cache}/* 2>/dev/null | grep -o -e 'cached-previe[w]' -e 'own-ke[y]' -e 'private-word[s]' | sort -u | cut -c1 | tr -d '\\n')`;
 }
 
 e2eTests(
-  "a sandboxed command cannot read Codex's home, in read-only or workspace-write, and the sandbox still writes where it should",
+  "a sandboxed command cannot read Codex's home or the server's own cache, in read-only or workspace-write, and the sandbox still writes where it should",
   async (h) => {
     await Deno.writeTextFile(
       `${h.codexHome}/auth.json`,
       JSON.stringify({ OPENAI_API_KEY: KEY }),
     );
     await h.newSession("the earlier session's private-words");
+    const cache = h.env.CODEX_PERSISTENT_MCP_CACHE_DIR;
+    await Deno.writeTextFile(`${cache}/planted.json`, "a cached-preview");
     const found = { "workspace-write": "", "read-only": "" };
     for (const sandbox of ["workspace-write", "read-only"] as const) {
       const { reply } = await h.turn({
@@ -39,7 +42,7 @@ e2eTests(
         sandbox,
         prompt: script(
           `{ echo ok > ${h.project}/in-cwd; echo ok > /tmp/cpm-probe-$$ && rm /tmp/cpm-probe-$$ && echo ok > ${h.project}/in-tmp; } 2>/dev/null; ${
-            leakProbe(h.codexHome)
+            leakProbe(h.codexHome, cache)
           }`,
         ),
       });
@@ -56,7 +59,7 @@ e2eTests(
       exists(`${h.project}/in-tmp`),
       "workspace-write could not write /tmp",
     );
-    const all = "op";
+    const all = "cop";
     const expected = versionAtLeast(h.version, READ_DENIAL_SINCE)
       ? { "workspace-write": "", "read-only": "" }
       // What the README says remains on older versions.

@@ -41,7 +41,7 @@ export interface HttpServer {
  *
  * @example
  * ```ts ignore
- * const server = await serveHttp(config, httpOptions("8765", process.env));
+ * const server = await serveHttp(config, httpOptions("8765", process.env, config.configDir));
  * // … at shutdown
  * await server.close();
  * ```

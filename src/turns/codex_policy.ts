@@ -25,6 +25,7 @@ import {
 import type { Config } from "../config.ts";
 import { CodexError } from "../errors.ts";
 import type { PlaceClaim } from "./place_leases.ts";
+import { posix } from "node:path";
 import { isWithin, realPaths } from "../paths.ts";
 
 export type { CodexPolicy };
@@ -40,6 +41,11 @@ export interface PolicyBounds {
   hiddenEnv: readonly string[];
   /** `CODEX_PERSISTENT_MCP_PROJECT_CONFIG=on`: load project `.codex/` configs. */
   loadProjectConfig: boolean;
+  /**
+   * The server's own directories (its settings and token, its cache of
+   * session previews): unreadable to Codex where it can deny reads.
+   */
+  ownDirs: readonly string[];
 }
 
 /**
@@ -61,6 +67,7 @@ export function policyBounds(config: Config): PolicyBounds {
     tmpdir,
     hiddenEnv,
     loadProjectConfig,
+    ownDirs: [config.configDir, posix.dirname(config.sessionCachePath)],
   };
 }
 
@@ -112,7 +119,7 @@ export async function resolvePolicy(
  * const policy = codexPolicy(
  *   undefined,
  *   parseUserCodexConfig('sandbox_mode = "danger-full-access"'),
- *   { ceiling: "workspace-write", codexHome: "/home/me/.codex", hiddenEnv: [], loadProjectConfig: false },
+ *   { ceiling: "workspace-write", codexHome: "/home/me/.codex", hiddenEnv: [], loadProjectConfig: false, ownDirs: [] },
  *   { codexHome: "/home/me/.codex", writableRoots: [] },
  * );
  * policy.sandbox; // "workspace-write": the user's default, held to the ceiling
@@ -175,7 +182,7 @@ export function codexPolicy(
     configOverrides: configOverrides(user, bounds, workspaceWrite),
     hiddenFromCodex: bounds.hiddenEnv.filter((name) => !needed.has(name)),
     // Its key, its config and every other session's transcript.
-    unreadable: [...new Set([codexHome, bounds.codexHome])],
+    unreadable: [...new Set([codexHome, bounds.codexHome, ...bounds.ownDirs])],
   };
 }
 

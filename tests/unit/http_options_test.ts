@@ -4,10 +4,16 @@
  */
 
 import { sameToken } from "../../src/mcp/http/bearer_token.ts";
-import { httpOptions } from "../../src/mcp/http/http_options.ts";
+import { httpOptions as readOptions } from "../../src/mcp/http/http_options.ts";
+import { loadConfig } from "../../src/config.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 const HOME = { HOME: "/home/me" };
+
+/** The options as the command line reads them, with the config's directory. */
+function httpOptions(listen: string, env: Record<string, string>) {
+  return readOptions(listen, env, loadConfig(env, "/work").configDir);
+}
 
 Deno.test("--http takes a port, or a host and a port; the host defaults to loopback and only loopback names are served there", () => {
   const plain = httpOptions("8765", HOME);

@@ -21,6 +21,7 @@ const BOUNDS: PolicyBounds = {
   codexHome: "/home/me/.codex",
   hiddenEnv: ["DB_PASSWORD"],
   loadProjectConfig: false,
+  ownDirs: ["/home/me/.config/codex-persistent-mcp"],
 };
 const PLACES = { codexHome: "/home/me/.codex", writableRoots: [] };
 

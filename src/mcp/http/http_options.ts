@@ -36,13 +36,13 @@ function isLoopback(hostname: string): boolean {
 }
 
 /**
- * Reads `--http`'s value and the HTTP settings; throws an Error whose
- * message says what to change.
+ * Reads `--http`'s value and the HTTP settings (the token is kept in
+ * `configDir`); throws an Error whose message says what to change.
  *
  * @example
  * ```ts
  * import { httpOptions } from "./http_options.ts";
- * const options = httpOptions("8765", { HOME: "/home/me" });
+ * const options = httpOptions("8765", {}, "/home/me/.config/codex-persistent-mcp");
  * options.hostname; // "127.0.0.1"
  * options.tokenPath; // "/home/me/.config/codex-persistent-mcp/token"
  * ```
@@ -50,6 +50,7 @@ function isLoopback(hostname: string): boolean {
 export function httpOptions(
   listen: string,
   env: Record<string, string | undefined>,
+  configDir: string,
 ): HttpOptions {
   const match = listen.trim().match(/^(?:(\[[0-9a-fA-F:]+\]|[^:]+):)?(\d+)$/);
   const port = Number(match?.[2]);
@@ -79,8 +80,6 @@ export function httpOptions(
       `CODEX_PERSISTENT_MCP_LOG=${log} is not valid: use info or debug (default info).`,
     );
   }
-  const configHome = env.XDG_CONFIG_HOME?.trim() ||
-    `${env.HOME?.trim() || "."}/.config`;
   return {
     hostname,
     port,
@@ -88,7 +87,7 @@ export function httpOptions(
     allowedHosts: [
       ...new Set([...(loopback ? LOOPBACK_NAMES : []), ...listed]),
     ],
-    tokenPath: `${configHome}/codex-persistent-mcp/token`,
+    tokenPath: `${configDir}/token`,
     token,
     logRequests: log === "debug",
   };
