@@ -12,7 +12,8 @@ import type { TurnCall } from "../../turns/service.ts";
 import type { TurnToolCall } from "../calls/turn_calls.ts";
 import { TIMEOUT_BOUNDS_MS } from "../../config.ts";
 import { nonEmpty, SESSION_ID_SCHEMA, wholeNumber } from "./fields.ts";
-import { type ReplyField, turnOutputShape } from "../calls/results.ts";
+import type { ReplyField } from "../calls/results.ts";
+import { turnOutputShape } from "./turn_output.ts";
 import { REVIEW_TARGET_INPUT, reviewTargetOf } from "./review_target.ts";
 
 /** At most this many images per call. */

@@ -16,7 +16,8 @@ import type { RunningTurn } from "../../turns/running_turn.ts";
 import type { TurnService } from "../../turns/service.ts";
 import { SESSION_ID_SCHEMA, TURN_ID_SCHEMA, wholeNumber } from "./fields.ts";
 import { type CallScope, progressReporter } from "../calls/progress.ts";
-import { turnOutputShape, turnResult } from "../calls/results.ts";
+import { turnResult } from "../calls/results.ts";
+import { turnOutputShape } from "./turn_output.ts";
 import { collectResult, stillRunning } from "../calls/turn_results.ts";
 
 /** `wait_ms` when a call gives none. */
