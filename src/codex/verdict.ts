@@ -5,6 +5,7 @@
  * @module
  */
 
+import { whenAborted } from "../abort.ts";
 import type { Activity } from "../activity.ts";
 import type { ReviewOutput } from "../store/rollout.ts";
 import { CodexError, saysSessionLocked, sessionLocked } from "../errors.ts";
@@ -68,7 +69,7 @@ export class TurnWatchdog {
   readonly #onStop: (reason: StopReason) => void;
   readonly #overall: ReturnType<typeof setTimeout>;
   #idle: ReturnType<typeof setTimeout>;
-  readonly #onAbort = (): void => this.#stop("cancelled");
+  readonly #forgetAbort: () => void;
 
   /** Arms the limits. */
   constructor(limits: TurnLimits, onStop: (reason: StopReason) => void) {
@@ -76,9 +77,11 @@ export class TurnWatchdog {
     this.#onStop = onStop;
     this.#overall = setTimeout(() => this.#stop("timeout"), limits.timeoutMs);
     this.#idle = setTimeout(() => this.#stop("idle"), limits.idleTimeoutMs);
-    limits.signal?.addEventListener("abort", this.#onAbort);
-    // Stopped while Codex was starting (a cancel, the server shutting down).
-    if (limits.signal?.aborted) this.#stop("cancelled");
+    // Also when stopped while Codex was starting (a cancel, the shutdown).
+    this.#forgetAbort = whenAborted(
+      limits.signal,
+      () => this.#stop("cancelled"),
+    );
   }
 
   /** Codex showed a sign of life: re-arm the idle limit. */
@@ -94,7 +97,7 @@ export class TurnWatchdog {
   dispose(): void {
     clearTimeout(this.#overall);
     clearTimeout(this.#idle);
-    this.#limits.signal?.removeEventListener("abort", this.#onAbort);
+    this.#forgetAbort();
   }
 
   #stop(reason: StopReason): void {

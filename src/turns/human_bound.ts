@@ -11,6 +11,7 @@ import {
   DECLINE,
   type HumanAnswer,
 } from "../codex/approvals.ts";
+import { whenAborted } from "../abort.ts";
 import type { RunningTurn } from "./running_turn.ts";
 
 /**
@@ -37,12 +38,11 @@ export function boundedAsker(
       timeoutMs,
     );
     const stop = (): void => bound.abort("the turn ended");
-    for (const ended of [signal, turn.signal]) {
-      ended.addEventListener("abort", stop);
-      if (ended.aborted) stop();
-    }
+    const forget = [signal, turn.signal].map((ended) =>
+      whenAborted(ended, stop)
+    );
     const given = new Promise<HumanAnswer>((resolve) =>
-      bound.signal.addEventListener("abort", () => resolve(DECLINE))
+      whenAborted(bound.signal, () => resolve(DECLINE))
     );
     try {
       const answer = await Promise.race([
@@ -59,8 +59,7 @@ export function boundedAsker(
       return answer;
     } finally {
       clearTimeout(timer);
-      signal.removeEventListener("abort", stop);
-      turn.signal.removeEventListener("abort", stop);
+      for (const stopListening of forget) stopListening();
       bound.abort("answered");
     }
   };

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { whenAborted } from "../abort.ts";
 import { isWithin } from "../paths.ts";
 
 /** Where a turn works (a real path) and the real paths it can write in. */
@@ -100,19 +101,17 @@ export class PlaceLeases {
       const pending: Pending = {
         claim,
         grant: () => {
-          signal?.removeEventListener("abort", onAbort);
+          forgetAbort();
           resolve(release);
         },
       };
-      const onAbort = (): void => {
+      this.#pending.push(pending);
+      const forgetAbort = whenAborted(signal, () => {
         const index = this.#pending.indexOf(pending);
         if (index !== -1) this.#pending.splice(index, 1);
         reject(signal?.reason);
         this.#grantWaiting();
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#pending.push(pending);
+      });
     });
   }
 

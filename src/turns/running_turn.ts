@@ -6,6 +6,7 @@
  * @module
  */
 
+import { whenAborted } from "../abort.ts";
 import type { TurnResult } from "../codex/verdict.ts";
 import { CodexError } from "../errors.ts";
 
@@ -110,12 +111,10 @@ export class RunningTurn {
   async settledWithin(ms?: number, signal?: AbortSignal): Promise<boolean> {
     if (this.#outcome !== undefined) return true;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let onAbort: (() => void) | undefined;
+    let forgetAbort = (): void => {};
     const givenUp = new Promise<false>((resolve) => {
       if (ms !== undefined) timer = setTimeout(() => resolve(false), ms);
-      onAbort = () => resolve(false);
-      signal?.addEventListener("abort", onAbort);
-      if (signal?.aborted) resolve(false);
+      forgetAbort = whenAborted(signal, () => resolve(false));
     });
     try {
       return await Promise.race([
@@ -124,7 +123,7 @@ export class RunningTurn {
       ]);
     } finally {
       clearTimeout(timer);
-      if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
+      forgetAbort();
     }
   }
 

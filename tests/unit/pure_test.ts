@@ -1,5 +1,6 @@
 /** Unit tests for the pure parts: argv, header, config, queue, limiter. */
 
+import { whenAborted } from "../../src/abort.ts";
 import { expiredEntries } from "../../src/retention.ts";
 import { buildExecArgs } from "../../src/codex/exec/args.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -230,4 +231,20 @@ Deno.test("the retention rule drops settled entries past their time, then the ol
   assertEquals(dropped(1_000), ["old", "a"]);
   assertEquals(dropped(1_065), ["old", "a", "b"]);
   assertEquals(dropped(10_000), ["old", "a", "b", "c"]);
+});
+
+Deno.test("whenAborted runs its action once: at once for an abort that came first, later for one to come, never once forgotten", () => {
+  const runs: string[] = [];
+  const early = new AbortController();
+  early.abort();
+  whenAborted(early.signal, () => runs.push("early"));
+  const later = new AbortController();
+  whenAborted(later.signal, () => runs.push("later"));
+  const forgotten = new AbortController();
+  whenAborted(forgotten.signal, () => runs.push("forgotten"))();
+  whenAborted(undefined, () => runs.push("never"));
+  later.abort();
+  later.abort();
+  forgotten.abort();
+  assertEquals(runs, ["early", "later"]);
 });

@@ -18,6 +18,7 @@ import type {
   ElicitRequestFormParams,
   InputRequests,
 } from "@modelcontextprotocol/server";
+import { whenAborted } from "../../abort.ts";
 import { isRecord } from "../../json.ts";
 
 /**
@@ -75,11 +76,10 @@ export class OpenQuestions {
         const key = `approval-${++this.#asked}`;
         const settle = (answer: HumanAnswer): void => {
           this.#open.delete(key);
-          signal.removeEventListener("abort", onAbort);
+          forgetAbort();
           resolve(answer);
         };
-        const onAbort = (): void => settle(DECLINE);
-        signal.addEventListener("abort", onAbort);
+        const forgetAbort = whenAborted(signal, () => settle(DECLINE));
         this.#open.set(key, { question, answer: settle });
         for (const listener of [...this.#onAsked]) listener();
       });

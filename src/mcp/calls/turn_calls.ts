@@ -12,6 +12,7 @@ import type {
   CallToolResult,
   InputRequiredResult,
 } from "@modelcontextprotocol/server";
+import { whenAborted } from "../../abort.ts";
 import type { AskHuman } from "../../codex/approvals.ts";
 import type { Config } from "../../config.ts";
 import type { RunningTurn } from "../../turns/running_turn.ts";
@@ -116,9 +117,7 @@ async function follow(
   const { config } = deps;
   const progress = progressReporter(scope, config.heartbeatMs);
   const unsubscribe = turn.subscribe(progress.report);
-  const stop = (): void => turn.stop();
-  scope.signal.addEventListener("abort", stop);
-  if (scope.signal.aborted) stop();
+  const forgetCancel = whenAborted(scope.signal, () => turn.stop());
   const handoffAt = config.handoffMs === undefined
     ? undefined
     : Date.now() + config.handoffMs;
@@ -145,7 +144,7 @@ async function follow(
       }
     }
   } finally {
-    scope.signal.removeEventListener("abort", stop);
+    forgetCancel();
     unsubscribe();
     progress.stop();
   }
