@@ -47,10 +47,7 @@ export {
 export { ExecBackend } from "./src/codex/exec/backend.ts";
 export { runCodexTurn } from "./src/codex/exec/runner.ts";
 export { SessionStore, type StoredSession } from "./src/store/session_store.ts";
-export type {
-  CodexTurnRequest,
-  TurnRequest,
-} from "./src/codex/turn_request.ts";
+export type { TurnRequest } from "./src/codex/turn_request.ts";
 export {
   type CodexCommand,
   CodexInstall,

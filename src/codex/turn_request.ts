@@ -42,14 +42,3 @@ export interface TurnRequest extends TurnLimits {
    */
   askHuman?: AskHuman;
 }
-
-/**
- * A turn as one Codex process runs it: the request, and which Codex to
- * start (each backend fills this in from its `CodexInstall`).
- */
-export interface CodexTurnRequest extends TurnRequest {
-  /** The Codex executable (a path, or a name looked up on PATH). */
-  codexBin: string;
-  /** Environment Codex gets besides the server's. */
-  env?: Record<string, string>;
-}

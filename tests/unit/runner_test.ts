@@ -32,7 +32,6 @@ function fixture(version: string, name: string): string {
 }
 
 const base = {
-  codexBin: "codex",
   cwd: "/p",
   session: { kind: "new" } as const,
   input: { kind: "prompt", text: "hi" } as const,

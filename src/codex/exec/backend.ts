@@ -34,19 +34,14 @@ export class ExecBackend implements TurnBackend {
 
   /** Runs the turn; a review reads its structured output from the store. */
   async runTurn(request: TurnRequest): Promise<TurnResult> {
-    const { path, env } = await this.#codex.command();
+    const command = await this.#codex.command();
     const policy = forCodexVersion(
       request.policy,
       request.cwd,
       await this.#codex.version(),
       false, // exec never asks
     );
-    const result = await runCodexTurn({
-      ...request,
-      policy,
-      codexBin: path,
-      env,
-    });
+    const result = await runCodexTurn({ ...request, policy }, command);
     // `codex exec review` always starts a new session: look its file up.
     return request.input.kind !== "review"
       ? result

@@ -20,7 +20,8 @@ import { buildExecArgs } from "./args.ts";
 import { parseEventLine } from "../events.ts";
 import { describeExit, readStderrTail } from "../process_exit.ts";
 import { namedSession, resumedSession } from "../session_intent.ts";
-import type { CodexTurnRequest } from "../turn_request.ts";
+import type { CodexCommand } from "../native_binary.ts";
+import type { TurnRequest } from "../turn_request.ts";
 import { newTurnState, reduceTurn } from "../turn.ts";
 import {
   settleTurn,
@@ -30,15 +31,15 @@ import {
 } from "../verdict.ts";
 
 /**
- * Runs one turn and returns its reply, or throws a {@linkcode CodexError}
- * that says which limit or failure ended it. Aborting `request.signal` ends
- * the process tree.
+ * Runs one turn with the Codex `codex` names (default: `codex` on PATH) and
+ * returns its reply, or throws a {@linkcode CodexError} that says which
+ * limit or failure ended it. Aborting `request.signal` ends the process
+ * tree.
  *
  * @example
  * ```ts ignore
  * import { runCodexTurn } from "./runner.ts";
  * const result = await runCodexTurn({
- *   codexBin: "codex",
  *   cwd: "/path/to/repo",
  *   session: { kind: "new" },
  *   input: { kind: "prompt", text: "Summarise this repository" },
@@ -50,7 +51,8 @@ import {
  * ```
  */
 export async function runCodexTurn(
-  request: CodexTurnRequest,
+  request: TurnRequest,
+  codex: CodexCommand = { path: "codex", env: {} },
 ): Promise<TurnResult> {
   throwIfCancelled(request.signal, namedSession(request.session));
   const schemaFile = request.outputSchema === undefined
@@ -60,24 +62,25 @@ export async function runCodexTurn(
       JSON.stringify(request.outputSchema),
     );
   try {
-    return await runExec(request, schemaFile?.path);
+    return await runExec(request, codex, schemaFile?.path);
   } finally {
     await schemaFile?.remove();
   }
 }
 
 async function runExec(
-  request: CodexTurnRequest,
+  request: TurnRequest,
+  codex: CodexCommand,
   outputSchemaFile: string | undefined,
 ): Promise<TurnResult> {
   const { input } = request;
   let child: ChildProcess;
   try {
     child = startProcess(
-      request.codexBin,
+      codex.path,
       buildExecArgs({ ...request, outputSchemaFile }),
       {
-        env: request.env,
+        env: codex.env,
         cwd: request.cwd,
         withoutEnv: request.policy.hiddenFromCodex,
       },
