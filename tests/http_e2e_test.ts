@@ -238,6 +238,51 @@ for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
 
   e2eTest(
     target,
+    "a call's progress arrives over HTTP, and the client's cancel stops its turn: Codex ends",
+    async (h) => {
+      const server = await startHttpServer(h.env);
+      try {
+        for (const era of ["2026-07-28", "legacy"] as const) {
+          const client = await clientV2(server, era);
+          const controller = new AbortController();
+          const progress: string[] = [];
+          const call = client.callTool({
+            name: "codex_chat",
+            arguments: { cwd: h.project, prompt: "FAKE_SLEEP_MS=60000 long" },
+          }, {
+            signal: controller.signal,
+            onprogress: (p) => progress.push(p.message ?? ""),
+          }).then(() => "answered", () => "cancelled");
+          assert(
+            await eventually(() => progress.length > 0, 20_000),
+            `${era}: no progress`,
+          );
+          assert(
+            await eventually(
+              () => codexProcesses(h.codexHome).length > 0,
+              20_000,
+            ),
+            `${era}: Codex never started`,
+          );
+          controller.abort("the user pressed stop");
+          assertEquals(await call, "cancelled");
+          assert(
+            await eventually(
+              () => codexProcesses(h.codexHome).length === 0,
+              15_000,
+            ),
+            `${era}: Codex still runs after the cancel`,
+          );
+          await client.close();
+        }
+      } finally {
+        await server.stop();
+      }
+    },
+  );
+
+  e2eTest(
+    target,
     "SIGTERM during a running turn ends the server within seconds and leaves no Codex process",
     async (h) => {
       const server = await startHttpServer(h.env);

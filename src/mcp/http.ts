@@ -15,6 +15,7 @@ import type { TurnService } from "../turns/service.ts";
 import { listenHttp } from "../runtime/http_listener.deno.ts";
 import { bearerToken } from "./http/bearer_token.ts";
 import { httpGuard, MCP_PATH } from "./http/http_guard.ts";
+import { LegacyHttpCalls } from "./http/legacy_calls.ts";
 import type { HttpOptions } from "./http/http_options.ts";
 import { createMcpServer } from "./server.ts";
 import { createServices, type ServicesOptions } from "./services.ts";
@@ -56,8 +57,9 @@ export async function serveHttp(
   const log = (line: string): void => {
     if (options.logRequests) process.stderr.write(`${line}\n`);
   };
+  const legacyCalls = new LegacyHttpCalls();
   const handler = createMcpHandler(
-    () => createMcpServer(services, { connection: "http" }),
+    () => createMcpServer(services, { connection: "http", legacyCalls }),
     {
       maxRequestBodySize: MAX_MESSAGE_BYTES,
       onerror: (error) => log(`codex-persistent-mcp: ${error.message}`),

@@ -23,6 +23,7 @@ import { isRecord } from "../json.ts";
 import { VERSION } from "../version.ts";
 import { formSchema } from "./calls/open_questions.ts";
 import type { CallScope } from "./calls/progress.ts";
+import type { LegacyHttpCalls } from "./http/legacy_calls.ts";
 import type { CodexServices } from "./services.ts";
 import { serveTasks, TASKS_EXTENSION } from "./tasks/task_methods.ts";
 
@@ -37,6 +38,11 @@ export interface McpServerOptions {
    * a 2025-era call waits, and sends it no log lines meant for others.
    */
   connection?: "stdio" | "http";
+  /**
+   * Over HTTP: the 2025-era calls in flight in the process, which a
+   * client's `notifications/cancelled` (a request of its own) stops.
+   */
+  legacyCalls?: LegacyHttpCalls;
 }
 
 /**
@@ -67,6 +73,7 @@ export function createMcpServer(
   server.setRequestHandler("tools/list", () => ({
     tools: [...tools.values()].map((tool) => tool.definition),
   }));
+  const { legacyCalls } = options;
   server.setRequestHandler("tools/call", async (request, ctx) => {
     const { name, arguments: args } = request.params;
     const tool = tools.get(name);
@@ -76,10 +83,18 @@ export function createMcpServer(
         `Unknown tool ${name}: tools/list names the tools of this server.`,
       );
     }
+    const scope = callScope(
+      server,
+      ctx,
+      stdio ? config.approvalTimeoutMs : undefined,
+    );
+    const tracked = scope.era === "2025" && legacyCalls !== undefined
+      ? legacyCalls.track(ctx.mcpReq.id, scope.signal)
+      : undefined;
     const answer = await tool.answer(
       args,
-      callScope(server, ctx, stdio ? config.approvalTimeoutMs : undefined),
-    );
+      tracked === undefined ? scope : { ...scope, signal: tracked.signal },
+    ).finally(() => tracked?.done());
     if (isInputRequiredResult(answer)) return answer;
     // A task answer goes out as it is: the tasks extension is ours.
     if (answer.resultType === "task") return answer as CallToolResult;
@@ -91,6 +106,12 @@ export function createMcpServer(
     return server.projectCallToolResult(result, tool.outputSchema);
   });
   serveTasks(server, services.tasks);
+  if (legacyCalls !== undefined) {
+    server.setNotificationHandler(
+      "notifications/cancelled",
+      ({ params }) => legacyCalls.cancel(params.requestId, params.reason),
+    );
+  }
   if (!stdio) return server;
   // Logs go through MCP (`notifications/message`), never to stdout.
   const removeSink = services.addLogSink((level, data) => {
@@ -128,6 +149,7 @@ function callScope(
     : {};
   const state = request.requestState();
   return {
+    era: modern ? "2026-07-28" : "2025",
     signal: request.signal,
     progressToken: request._meta?.progressToken,
     notify: (notification) => request.notify(notification),

@@ -22,6 +22,8 @@ export interface CallNotification {
  * by the server from the SDK's request context.
  */
 export interface CallScope {
+  /** The protocol era of the call. */
+  era: "2025" | "2026-07-28";
   /** Aborts when the client cancels the call or goes away. */
   signal: AbortSignal;
   /** The progress token the caller gave, if it asked for progress. */

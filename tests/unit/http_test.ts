@@ -1,9 +1,10 @@
 /**
- * Unit tests for how `--http` and the HTTP settings are read, and for the
- * token comparison.
+ * Unit tests for serving HTTP: how `--http` and its settings are read, the
+ * token comparison, and which 2025-era call a cancel stops.
  */
 
 import { sameToken } from "../../src/mcp/http/bearer_token.ts";
+import { LegacyHttpCalls } from "../../src/mcp/http/legacy_calls.ts";
 import { httpOptions as readOptions } from "../../src/mcp/http/http_options.ts";
 import { loadConfig } from "../../src/config.ts";
 import { assert, assertEquals } from "../support/assert.ts";
@@ -88,4 +89,28 @@ Deno.test("a token matches only itself, whatever its length", async () => {
   ) {
     assert(!await sameToken(other, token), other);
   }
+});
+
+Deno.test("a 2025-era cancel over HTTP stops the one call with its id, none when two clients use the same id, and nothing once the call is done", () => {
+  const calls = new LegacyHttpCalls();
+  const one = calls.track(1, new AbortController().signal);
+  const twinA = calls.track(2, new AbortController().signal);
+  const twinB = calls.track(2, new AbortController().signal);
+  calls.cancel(2, "whose?");
+  calls.cancel(1, "stop");
+  assertEquals(
+    [one.signal.aborted, twinA.signal.aborted, twinB.signal.aborted],
+    [true, false, false],
+  );
+  twinA.done();
+  calls.cancel(2, "now it is one");
+  assert(twinB.signal.aborted);
+  const request = new AbortController();
+  const closed = calls.track(3, request.signal);
+  request.abort("the client went away");
+  assert(closed.signal.aborted);
+  const finished = calls.track(4, new AbortController().signal);
+  finished.done();
+  calls.cancel(4, "too late");
+  assert(!finished.signal.aborted);
 });
