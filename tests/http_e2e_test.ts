@@ -20,6 +20,7 @@ import {
   post,
   rawPost,
   startHttpServer,
+  withHttpServer,
 } from "./support/http_server.ts";
 
 const LIST = { jsonrpc: "2.0", id: 1, method: "tools/list", params: {} };
@@ -38,8 +39,7 @@ function structured(result: unknown): Record<string, unknown> {
 e2eTests(
   "an SDK 2.x client pinned to 2026-07-28 and SDK 1.x and 2.x clients in the 2025 era call codex_chat over HTTP with the token",
   async (h) => {
-    const server = await startHttpServer(h.env);
-    try {
+    await withHttpServer(h.env, async (server) => {
       const modern = await clientV2(server);
       const legacy = await clientV2(server, "legacy");
       const older = await clientV1(server);
@@ -68,17 +68,14 @@ e2eTests(
         "2026-07-28",
       ]);
       await Promise.all([modern.close(), legacy.close(), older.close()]);
-    } finally {
-      await server.stop();
-    }
+    });
   },
 );
 
 e2eTests(
   "two clients share one server: a turn one starts is running in the other's codex_sessions and collected by its codex_wait, and calls on one session queue instead of colliding",
   async (h) => {
-    const server = await startHttpServer(h.env);
-    try {
+    await withHttpServer(h.env, async (server) => {
       const a = await clientV2(server);
       const b = await clientV1(server);
       const started = structured(
@@ -130,9 +127,7 @@ e2eTests(
       assertStringIncludes(turns[0], "from a");
       assertStringIncludes(turns[1], "from b");
       await Promise.all([a.close(), b.close()]);
-    } finally {
-      await server.stop();
-    }
+    });
   },
 );
 
@@ -141,8 +136,7 @@ for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
     target,
     "as an attacker without the token: no token, a wrong one, another scheme get 401 with WWW-Authenticate, and neither Codex nor the model sees anything",
     async (h) => {
-      const server = await startHttpServer(h.env);
-      try {
+      await withHttpServer(h.env, async (server) => {
         const wrong: Record<string, string>[] = [
           {},
           { authorization: `Bearer ${server.token.slice(0, -1)}x` },
@@ -169,9 +163,7 @@ for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
         });
         assertEquals(right.status, 200);
         await right.body?.cancel();
-      } finally {
-        await server.stop();
-      }
+      });
     },
   );
 
@@ -179,8 +171,7 @@ for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
     target,
     "as a hostile web page: a foreign Host (DNS rebinding) or a foreign browser Origin is refused even with the token, and runs nothing",
     async (h) => {
-      const server = await startHttpServer(h.env);
-      try {
+      await withHttpServer(h.env, async (server) => {
         const auth = { authorization: `Bearer ${server.token}` };
         const port = new URL(server.url).port;
         const refused: Record<string, string>[] = [
@@ -209,9 +200,7 @@ for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
           assertEquals(response.status, 200, origin);
           await response.body?.cancel();
         }
-      } finally {
-        await server.stop();
-      }
+      });
     },
   );
 
@@ -240,8 +229,7 @@ for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
     target,
     "a call's progress arrives over HTTP, and the client's cancel stops its turn: Codex ends",
     async (h) => {
-      const server = await startHttpServer(h.env);
-      try {
+      await withHttpServer(h.env, async (server) => {
         for (const era of ["2026-07-28", "legacy"] as const) {
           const client = await clientV2(server, era);
           const controller = new AbortController();
@@ -275,9 +263,7 @@ for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
           );
           await client.close();
         }
-      } finally {
-        await server.stop();
-      }
+      });
     },
   );
 

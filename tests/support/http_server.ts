@@ -88,6 +88,19 @@ export async function startHttpServer(
   };
 }
 
+/** Runs `body` with a server started on `env`, and stops it after. */
+export async function withHttpServer(
+  env: Record<string, string>,
+  body: (server: HttpServerUnderTest) => Promise<void>,
+): Promise<void> {
+  const server = await startHttpServer(env);
+  try {
+    await body(server);
+  } finally {
+    await server.stop();
+  }
+}
+
 /** A `fetch` of the server's endpoint with these headers and this body. */
 export function post(
   url: string,
