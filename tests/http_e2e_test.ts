@@ -12,11 +12,13 @@ import {
   assertEquals,
   assertStringIncludes,
 } from "./support/assert.ts";
+import { exists, homeOf, shell } from "./support/attack.ts";
 import { codexProcesses } from "./support/codex.ts";
 import { e2eTest, e2eTests, eventually, TARGETS } from "./support/harness.ts";
 import {
   clientV1,
   clientV2,
+  modernRequest,
   post,
   rawPost,
   startHttpServer,
@@ -265,6 +267,64 @@ for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
         }
       });
     },
+  );
+
+  e2eTest(
+    target,
+    "a client that takes tasks gets a task over HTTP, and tasks/get (each a request of its own) follows it to the reply",
+    async (h) => {
+      await withHttpServer(h.env, async (server) => {
+        const task = await modernRequest(server, "tools/call", {
+          name: "codex_chat",
+          arguments: { cwd: h.project, prompt: "FAKE_SLEEP_MS=1000 as a task" },
+        }, true);
+        assertEquals(task.resultType, "task");
+        let got: Record<string, unknown> = {};
+        assert(
+          await eventually(async () => {
+            got = await modernRequest(server, "tasks/get", {
+              taskId: task.taskId,
+            });
+            return got.status === "completed";
+          }, 30_000),
+          JSON.stringify(got),
+        );
+        assertStringIncludes(
+          JSON.stringify(got.result),
+          "as a task",
+        );
+      });
+    },
+  );
+
+  e2eTest(
+    target,
+    "over HTTP, Codex's approval comes back to a 2026-07-28 client as input_required, and the human's answer in the client's retry decides whether the command ran",
+    async (h) => {
+      await withHttpServer(h.env, async (server) => {
+        for (const answer of ["accept", "decline"] as const) {
+          const asked: string[] = [];
+          const client = await clientV2(server, "2026-07-28", (message) => {
+            asked.push(message);
+            return answer;
+          });
+          const marker = `${homeOf(h)}/approved-over-http-${answer}`;
+          await client.callTool({
+            name: "codex_chat",
+            arguments: {
+              cwd: h.project,
+              prompt: `${shell(`touch ${marker}`)} FAKE_ESCALATE`,
+            },
+          });
+          await client.close();
+          // exec cannot ask: the command stays in the sandbox, unasked.
+          const asks = h.backend === "app-server";
+          assertEquals(asked.length, asks ? 1 : 0, answer);
+          assertEquals(exists(marker), asks && answer === "accept", answer);
+        }
+      });
+    },
+    { CODEX_PERSISTENT_MCP_APPROVALS: "ask" },
   );
 
   e2eTest(

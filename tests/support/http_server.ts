@@ -118,6 +118,54 @@ export function post(
   });
 }
 
+/** The 2026-07-28 envelope; `tasks`: the client takes tasks. */
+export function envelope(tasks = false): Record<string, unknown> {
+  return {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    "io.modelcontextprotocol/clientInfo": { name: "http-raw", version: "1" },
+    "io.modelcontextprotocol/clientCapabilities": tasks
+      ? { extensions: { "io.modelcontextprotocol/tasks": {} } }
+      : {},
+  };
+}
+
+/**
+ * A 2026-07-28 request by hand, with the token and the standard headers;
+ * its result (the last message of a streamed answer).
+ */
+export async function modernRequest(
+  server: Pick<HttpServerUnderTest, "url" | "token">,
+  method: string,
+  params: Record<string, unknown>,
+  tasks = false,
+): Promise<Record<string, unknown>> {
+  const response = await post(server.url, {
+    jsonrpc: "2.0",
+    id: 1,
+    method,
+    params: { ...params, _meta: envelope(tasks) },
+  }, {
+    authorization: `Bearer ${server.token}`,
+    "mcp-protocol-version": "2026-07-28",
+    "mcp-method": method,
+    // What the request names: a tool, or a task.
+    ...[params.name, params.taskId].filter((name) => typeof name === "string")
+      .map((name) => ({ "mcp-name": String(name) }))[0],
+  });
+  const text = await response.text();
+  const messages = response.headers.get("content-type")?.includes(
+      "text/event-stream",
+    )
+    ? text.split("\n").filter((line) => line.startsWith("data:"))
+      .map((line) => JSON.parse(line.slice(5)))
+    : [JSON.parse(text)];
+  const answer = messages.findLast((message) => "id" in message);
+  if (answer?.result === undefined) {
+    throw new Error(`${method} failed: ${text}`);
+  }
+  return answer.result;
+}
+
 /**
  * A POST written by hand on a socket, so that any `Host` can be sent
  * (`fetch` sets its own); the status code of the answer.
@@ -149,18 +197,35 @@ export async function rawPost(
 
 /**
  * The SDK 2.x client connected to `server`: pinned to 2026-07-28, or in
- * the 2025 era (`legacy`).
+ * the 2025 era (`legacy`); with `answer`, it shows forms to a human who
+ * answers so.
  */
 export async function clientV2(
   server: Pick<HttpServerUnderTest, "url" | "token">,
   era: "2026-07-28" | "legacy" = "2026-07-28",
+  answer?: (message: string) => "accept" | "decline",
 ): Promise<Client> {
   const client = new Client(
     { name: "http-test-v2", version: "1" },
-    era === "legacy"
-      ? {}
-      : { versionNegotiation: { mode: { pin: "2026-07-28" } } },
+    {
+      ...(era === "legacy"
+        ? {}
+        : { versionNegotiation: { mode: { pin: "2026-07-28" } } }),
+      ...(answer === undefined
+        ? {}
+        : { capabilities: { elicitation: { form: {} } } }),
+    },
   );
+  if (answer !== undefined) {
+    // The human at the client's form.
+    client.setRequestHandler(
+      "elicitation/create",
+      (request) =>
+        answer(request.params.message) === "accept"
+          ? { action: "accept", content: { approve: true } }
+          : { action: "decline" },
+    );
+  }
   await client.connect(
     new StreamableHTTPClientTransport(new URL(server.url), {
       requestInit: { headers: { Authorization: `Bearer ${server.token}` } },
