@@ -14,10 +14,18 @@ import {
 } from "./support/assert.ts";
 import { exists, homeOf, shell } from "./support/attack.ts";
 import { codexProcesses } from "./support/codex.ts";
-import { e2eTest, e2eTests, eventually, TARGETS } from "./support/harness.ts";
+import {
+  e2eTest,
+  e2eTests,
+  eventually,
+  type Harness,
+  type Target,
+  TARGETS,
+} from "./support/harness.ts";
 import {
   clientV1,
   clientV2,
+  type HttpServerUnderTest,
   modernRequest,
   post,
   rawPost,
@@ -133,76 +141,87 @@ e2eTests(
   },
 );
 
-for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
+/** An end-to-end test with an HTTP server on the harness's environment. */
+function httpTest(
+  target: Target,
+  name: string,
+  body: (h: Harness, server: HttpServerUnderTest) => Promise<void>,
+  env: Record<string, string> = {},
+): void {
   e2eTest(
     target,
+    name,
+    (h) => withHttpServer(h.env, (server) => body(h, server)),
+    env,
+  );
+}
+
+for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
+  httpTest(
+    target,
     "as an attacker without the token: no token, a wrong one, another scheme get 401 with WWW-Authenticate, and neither Codex nor the model sees anything",
-    async (h) => {
-      await withHttpServer(h.env, async (server) => {
-        const wrong: Record<string, string>[] = [
-          {},
-          { authorization: `Bearer ${server.token.slice(0, -1)}x` },
-          { authorization: `Bearer ${server.token}x` },
-          { authorization: `Basic ${btoa(`user:${server.token}`)}` },
-          { authorization: server.token },
-        ];
-        for (const headers of wrong) {
-          for (const body of [LIST, CHAT(h.project, "must not run")]) {
-            const response = await post(server.url, body, headers);
-            assertEquals(response.status, 401, JSON.stringify(headers));
-            assertStringIncludes(
-              response.headers.get("www-authenticate") ?? "",
-              "Bearer",
-            );
-            await response.body?.cancel();
-          }
+    async (h, server) => {
+      const wrong: Record<string, string>[] = [
+        {},
+        { authorization: `Bearer ${server.token.slice(0, -1)}x` },
+        { authorization: `Bearer ${server.token}x` },
+        { authorization: `Basic ${btoa(`user:${server.token}`)}` },
+        { authorization: server.token },
+      ];
+      for (const headers of wrong) {
+        for (const body of [LIST, CHAT(h.project, "must not run")]) {
+          const response = await post(server.url, body, headers);
+          assertEquals(response.status, 401, JSON.stringify(headers));
+          assertStringIncludes(
+            response.headers.get("www-authenticate") ?? "",
+            "Bearer",
+          );
+          await response.body?.cancel();
         }
-        assertEquals(h.fake.requests.length, 0);
-        assertEquals(codexProcesses(h.codexHome), []);
-        // The right token works on the same server.
-        const right = await post(server.url, LIST, {
-          authorization: `Bearer ${server.token}`,
-        });
-        assertEquals(right.status, 200);
-        await right.body?.cancel();
+      }
+      assertEquals(h.fake.requests.length, 0);
+      assertEquals(codexProcesses(h.codexHome), []);
+      // The right token works on the same server.
+      const right = await post(server.url, LIST, {
+        authorization: `Bearer ${server.token}`,
       });
+      assertEquals(right.status, 200);
+      await right.body?.cancel();
     },
   );
 
-  e2eTest(
+  httpTest(
     target,
     "as a hostile web page: a foreign Host (DNS rebinding) or a foreign browser Origin is refused even with the token, and runs nothing",
-    async (h) => {
-      await withHttpServer(h.env, async (server) => {
-        const auth = { authorization: `Bearer ${server.token}` };
-        const port = new URL(server.url).port;
-        const refused: Record<string, string>[] = [
-          { host: `evil.example:${port}` },
-          { host: "127.0.0.1.evil.example" },
-          { origin: "http://evil.example" },
-          { origin: `http://evil.example:${port}` },
-          { origin: "null" },
-        ];
-        const { host } = new URL(server.url);
-        for (const headers of refused) {
-          const status = await rawPost(
-            server.url,
-            CHAT(h.project, "must not run"),
-            { host, ...auth, ...headers },
-          );
-          assertEquals(status, 403, JSON.stringify(headers));
-        }
-        assertEquals(h.fake.requests.length, 0);
-        // A loopback page of the user's own, and no Origin at all, are served.
-        for (const origin of [`http://localhost:${port}`, undefined]) {
-          const response = await post(server.url, LIST, {
-            ...auth,
-            ...(origin === undefined ? {} : { origin }),
-          });
-          assertEquals(response.status, 200, origin);
-          await response.body?.cancel();
-        }
-      });
+    async (h, server) => {
+      const auth = { authorization: `Bearer ${server.token}` };
+      const port = new URL(server.url).port;
+      const refused: Record<string, string>[] = [
+        { host: `evil.example:${port}` },
+        { host: "127.0.0.1.evil.example" },
+        { origin: "http://evil.example" },
+        { origin: `http://evil.example:${port}` },
+        { origin: "null" },
+      ];
+      const { host } = new URL(server.url);
+      for (const headers of refused) {
+        const status = await rawPost(
+          server.url,
+          CHAT(h.project, "must not run"),
+          { host, ...auth, ...headers },
+        );
+        assertEquals(status, 403, JSON.stringify(headers));
+      }
+      assertEquals(h.fake.requests.length, 0);
+      // A loopback page of the user's own, and no Origin at all, are served.
+      for (const origin of [`http://localhost:${port}`, undefined]) {
+        const response = await post(server.url, LIST, {
+          ...auth,
+          ...(origin === undefined ? {} : { origin }),
+        });
+        assertEquals(response.status, 200, origin);
+        await response.body?.cancel();
+      }
     },
   );
 
@@ -227,102 +246,96 @@ for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
     },
   );
 
-  e2eTest(
+  httpTest(
     target,
     "a call's progress arrives over HTTP, and the client's cancel stops its turn: Codex ends",
-    async (h) => {
-      await withHttpServer(h.env, async (server) => {
-        for (const era of ["2026-07-28", "legacy"] as const) {
-          const client = await clientV2(server, era);
-          const controller = new AbortController();
-          const progress: string[] = [];
-          const call = client.callTool({
-            name: "codex_chat",
-            arguments: { cwd: h.project, prompt: "FAKE_SLEEP_MS=60000 long" },
-          }, {
-            signal: controller.signal,
-            onprogress: (p) => progress.push(p.message ?? ""),
-          }).then(() => "answered", () => "cancelled");
-          assert(
-            await eventually(() => progress.length > 0, 20_000),
-            `${era}: no progress`,
-          );
-          assert(
-            await eventually(
-              () => codexProcesses(h.codexHome).length > 0,
-              20_000,
-            ),
-            `${era}: Codex never started`,
-          );
-          controller.abort("the user pressed stop");
-          assertEquals(await call, "cancelled");
-          assert(
-            await eventually(
-              () => codexProcesses(h.codexHome).length === 0,
-              15_000,
-            ),
-            `${era}: Codex still runs after the cancel`,
-          );
-          await client.close();
-        }
-      });
+    async (h, server) => {
+      for (const era of ["2026-07-28", "legacy"] as const) {
+        const client = await clientV2(server, era);
+        const controller = new AbortController();
+        const progress: string[] = [];
+        const call = client.callTool({
+          name: "codex_chat",
+          arguments: { cwd: h.project, prompt: "FAKE_SLEEP_MS=60000 long" },
+        }, {
+          signal: controller.signal,
+          onprogress: (p) => progress.push(p.message ?? ""),
+        }).then(() => "answered", () => "cancelled");
+        assert(
+          await eventually(() => progress.length > 0, 20_000),
+          `${era}: no progress`,
+        );
+        assert(
+          await eventually(
+            () => codexProcesses(h.codexHome).length > 0,
+            20_000,
+          ),
+          `${era}: Codex never started`,
+        );
+        controller.abort("the user pressed stop");
+        assertEquals(await call, "cancelled");
+        assert(
+          await eventually(
+            () => codexProcesses(h.codexHome).length === 0,
+            15_000,
+          ),
+          `${era}: Codex still runs after the cancel`,
+        );
+        await client.close();
+      }
     },
   );
 
-  e2eTest(
+  httpTest(
     target,
     "a client that takes tasks gets a task over HTTP, and tasks/get (each a request of its own) follows it to the reply",
-    async (h) => {
-      await withHttpServer(h.env, async (server) => {
-        const task = await modernRequest(server, "tools/call", {
-          name: "codex_chat",
-          arguments: { cwd: h.project, prompt: "FAKE_SLEEP_MS=1000 as a task" },
-        }, true);
-        assertEquals(task.resultType, "task");
-        let got: Record<string, unknown> = {};
-        assert(
-          await eventually(async () => {
-            got = await modernRequest(server, "tasks/get", {
-              taskId: task.taskId,
-            });
-            return got.status === "completed";
-          }, 30_000),
-          JSON.stringify(got),
-        );
-        assertStringIncludes(
-          JSON.stringify(got.result),
-          "as a task",
-        );
-      });
+    async (h, server) => {
+      const task = await modernRequest(server, "tools/call", {
+        name: "codex_chat",
+        arguments: { cwd: h.project, prompt: "FAKE_SLEEP_MS=1000 as a task" },
+      }, true);
+      assertEquals(task.resultType, "task");
+      let got: Record<string, unknown> = {};
+      assert(
+        await eventually(async () => {
+          got = await modernRequest(server, "tasks/get", {
+            taskId: task.taskId,
+          });
+          return got.status === "completed";
+        }, 30_000),
+        JSON.stringify(got),
+      );
+      assertStringIncludes(
+        JSON.stringify(got.result),
+        "as a task",
+      );
     },
   );
 
-  e2eTest(
+  httpTest(
     target,
     "over HTTP, Codex's approval comes back to a 2026-07-28 client as input_required, and the human's answer in the client's retry decides whether the command ran",
-    async (h) => {
-      await withHttpServer(h.env, async (server) => {
-        for (const answer of ["accept", "decline"] as const) {
-          const asked: string[] = [];
-          const client = await clientV2(server, "2026-07-28", (message) => {
-            asked.push(message);
-            return answer;
-          });
-          const marker = `${homeOf(h)}/approved-over-http-${answer}`;
-          await client.callTool({
-            name: "codex_chat",
-            arguments: {
-              cwd: h.project,
-              prompt: `${shell(`touch ${marker}`)} FAKE_ESCALATE`,
-            },
-          });
-          await client.close();
-          // exec cannot ask: the command stays in the sandbox, unasked.
-          const asks = h.backend === "app-server";
-          assertEquals(asked.length, asks ? 1 : 0, answer);
-          assertEquals(exists(marker), asks && answer === "accept", answer);
-        }
-      });
+    async (h, server) => {
+      for (const answer of ["accept", "decline"] as const) {
+        const asked: string[] = [];
+        const client = await clientV2(server, "2026-07-28", (message) => {
+          asked.push(message);
+          return answer;
+        });
+        const marker = `${homeOf(h)}/approved-over-http-${answer}`;
+        await client.callTool({
+          name: "codex_chat",
+          arguments: {
+            cwd: h.project,
+            prompt: `${shell(`touch ${marker}`)} FAKE_ESCALATE`,
+          },
+        });
+        await client.close();
+        // exec cannot ask: the command stays in the sandbox, unasked.
+        const asks = h.backend === "app-server";
+        assertEquals(asked.length, asks ? 1 : 0, answer);
+        assertEquals(exists(marker), asks && answer === "accept", answer);
+      }
     },
     { CODEX_PERSISTENT_MCP_APPROVALS: "ask" },
   );
