@@ -15,6 +15,7 @@ import {
   SCRATCH_ROOT,
 } from "./codex.ts";
 import { fixtureTest } from "./fixture_test.ts";
+import { orphanedHelpers } from "../../src/codex/orphan_helpers.ts";
 import { type FakeModel, startFakeModel } from "./fake_model.ts";
 import type { ClientOptions } from "@modelcontextprotocol/client";
 import {
@@ -180,6 +181,16 @@ export async function startHarness(
     async close() {
       await server.close();
       await fake.close();
+      // No Codex process may outlive the server, its helpers included.
+      const helpersEnded = await eventually(
+        () => orphanedHelpers(codexHome).length === 0,
+        5_000,
+      );
+      if (!helpersEnded) {
+        throw new Error(
+          `Codex helpers outlived the server: ${orphanedHelpers(codexHome)}`,
+        );
+      }
       for (const dir of scratch) {
         await Deno.remove(dir, { recursive: true }).catch(() => {});
       }

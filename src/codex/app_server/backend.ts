@@ -18,6 +18,7 @@ import {
   BackendUnavailableError,
   type TurnBackend,
 } from "../backend.ts";
+import { endOrphanedHelpers } from "../orphan_helpers.ts";
 import { forCodexVersion } from "../permission_profile.ts";
 import { withReviewOutput } from "../review_output.ts";
 import { originInstructions } from "../../header.ts";
@@ -188,6 +189,8 @@ export class AppServerBackend implements TurnBackend {
         env: codex.env,
         withoutEnv: request.policy.hiddenFromCodex,
       });
+      // Its filesystem helpers may outlive it (Codex 0.171.0).
+      connection.exited.then(() => endOrphanedHelpers(this.#options.codexHome));
     } catch (error) {
       if (error instanceof ExecutableNotFoundError) {
         throw new BackendUnavailableError(error.message);

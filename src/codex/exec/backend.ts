@@ -7,6 +7,7 @@
 
 import type { BackendCapabilities, TurnBackend } from "../backend.ts";
 import type { CodexInstall } from "../native_binary.ts";
+import { endOrphanedHelpers } from "../orphan_helpers.ts";
 import { forCodexVersion } from "../permission_profile.ts";
 import { withReviewOutput } from "../review_output.ts";
 import type { TurnRequest } from "../turn_request.ts";
@@ -41,7 +42,8 @@ export class ExecBackend implements TurnBackend {
       await this.#codex.version(),
       false, // exec never asks
     );
-    const result = await runCodexTurn({ ...request, policy }, command);
+    const result = await runCodexTurn({ ...request, policy }, command)
+      .finally(() => endOrphanedHelpers(this.#codexHome));
     // `codex exec review` always starts a new session: look its file up.
     return request.input.kind !== "review"
       ? result
