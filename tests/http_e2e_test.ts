@@ -277,7 +277,8 @@ for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
         assert(
           await eventually(
             () => codexProcesses(h.codexHome).length === 0,
-            15_000,
+            // Well inside the turn's 60 s: a cancel that never arrived fails.
+            30_000,
           ),
           `${era}: Codex still runs after the cancel`,
         );
