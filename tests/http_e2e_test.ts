@@ -14,18 +14,11 @@ import {
 } from "./support/assert.ts";
 import { exists, homeOf, shell } from "./support/attack.ts";
 import { codexProcesses } from "./support/codex.ts";
-import {
-  e2eTest,
-  e2eTests,
-  eventually,
-  type Harness,
-  type Target,
-  TARGETS,
-} from "./support/harness.ts";
+import { e2eTest, e2eTests, eventually, TARGETS } from "./support/harness.ts";
 import {
   clientV1,
   clientV2,
-  type HttpServerUnderTest,
+  httpTest,
   modernRequest,
   post,
   rawPost,
@@ -141,21 +134,6 @@ e2eTests(
   },
 );
 
-/** An end-to-end test with an HTTP server on the harness's environment. */
-function httpTest(
-  target: Target,
-  name: string,
-  body: (h: Harness, server: HttpServerUnderTest) => Promise<void>,
-  env: Record<string, string> = {},
-): void {
-  e2eTest(
-    target,
-    name,
-    (h) => withHttpServer(h.env, (server) => body(h, server)),
-    env,
-  );
-}
-
 for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
   httpTest(
     target,
@@ -243,47 +221,6 @@ for (const target of TARGETS.filter((t) => t.version === "0.171.0")) {
       const refused = await startHttpServer(h.env, { configHome })
         .then(() => undefined, (error: Error) => error.message);
       assertStringIncludes(refused ?? "started", "readable by other users");
-    },
-  );
-
-  httpTest(
-    target,
-    "a call's progress arrives over HTTP, and the client's cancel stops its turn: Codex ends",
-    async (h, server) => {
-      for (const era of ["2026-07-28", "legacy"] as const) {
-        const client = await clientV2(server, era);
-        const controller = new AbortController();
-        const progress: string[] = [];
-        const call = client.callTool({
-          name: "codex_chat",
-          arguments: { cwd: h.project, prompt: "FAKE_SLEEP_MS=60000 long" },
-        }, {
-          signal: controller.signal,
-          onprogress: (p) => progress.push(p.message ?? ""),
-        }).then(() => "answered", () => "cancelled");
-        assert(
-          await eventually(() => progress.length > 0, 20_000),
-          `${era}: no progress`,
-        );
-        assert(
-          await eventually(
-            () => codexProcesses(h.codexHome).length > 0,
-            20_000,
-          ),
-          `${era}: Codex never started`,
-        );
-        controller.abort("the user pressed stop");
-        assertEquals(await call, "cancelled");
-        assert(
-          await eventually(
-            () => codexProcesses(h.codexHome).length === 0,
-            // Well inside the turn's 60 s: a cancel that never arrived fails.
-            30_000,
-          ),
-          `${era}: Codex still runs after the cancel`,
-        );
-        await client.close();
-      }
     },
   );
 

@@ -62,10 +62,6 @@ export async function serveHttp(
     () => createMcpServer(services, { connection: "http", legacyCalls }),
     {
       maxRequestBodySize: MAX_MESSAGE_BYTES,
-      // A streamed answer gets a comment this often: HTTP/1 reads nothing
-      // while it streams, so a client that went away (its cancel, in
-      // 2026-07-28) is noticed at the next write, and its turn stopped.
-      keepAliveMs: 2_000,
       onerror: (error) => log(`codex-persistent-mcp: ${error.message}`),
     },
   );

@@ -11,6 +11,7 @@ import {
 import { Client as Client1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as Transport1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { TextLineStream } from "../../src/text_line_stream.ts";
+import { e2eTest, type Harness, type Target } from "./harness.ts";
 import { DENO_SERVER_COMMAND } from "./mcp.ts";
 
 /** A server process serving HTTP. */
@@ -86,6 +87,21 @@ export async function startHttpServer(
       return status;
     },
   };
+}
+
+/** An end-to-end test with an HTTP server on the harness's environment. */
+export function httpTest(
+  target: Target,
+  name: string,
+  body: (h: Harness, server: HttpServerUnderTest) => Promise<void>,
+  env: Record<string, string> = {},
+): void {
+  e2eTest(
+    target,
+    name,
+    (h) => withHttpServer(h.env, (server) => body(h, server)),
+    env,
+  );
 }
 
 /** Runs `body` with a server started on `env`, and stops it after. */
