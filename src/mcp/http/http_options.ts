@@ -10,7 +10,7 @@
 export interface HttpOptions {
   /** The address it binds (default 127.0.0.1). */
   hostname: string;
-  /** The port (0: any free one). */
+  /** The port (0: a free one the system picks). */
   port: number;
   /** Whether the bind is loopback only. */
   loopback: boolean;
